@@ -1,0 +1,16 @@
+import { Checkpoint } from './checkpoint.entity.js';
+import { Dataset } from './dataset.entity.js';
+import { DatasetLabel } from './dataset-label.entity.js';
+import { EpochMetric } from './epoch-metric.entity.js';
+import { Example } from './example.entity.js';
+import { Experiment } from './experiment.entity.js';
+import { Label } from './label.entity.js';
+import { LabelSet } from './label-set.entity.js';
+import { Run } from './run.entity.js';
+
+export { Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run };
+export { DatasetFormat } from './dataset.entity.js';
+export { RunKind, RunStatus } from './run.entity.js';
+export { Split } from './split.js';
+
+export const ENTITIES = [Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run];

@@ -1,0 +1,41 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Checkpoint } from '../../entities/index.js';
+import { GraphQLContext } from '../context.js';
+import { CheckpointFilterInput } from '../inputs/checkpoint.js';
+import { PageArgs } from '../inputs/page.js';
+import { CheckpointConnection, CheckpointObject } from '../types/checkpoint.js';
+import { toConnection } from '../types/connection.js';
+import { LabelSetObject } from '../types/label-set.js';
+import { RunObject } from '../types/run.js';
+
+@Resolver(() => CheckpointObject)
+export class CheckpointResolver {
+  @Query(() => CheckpointConnection, { description: 'Checkpoints, newest first.' })
+  async checkpoints(
+    @Arg('filter', () => CheckpointFilterInput, { nullable: true, description: 'Which checkpoints; default all.' }) filter: CheckpointFilterInput | null,
+    @Args() page: PageArgs,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return toConnection(await services.checkpoints.list(filter ?? {}, page));
+  }
+
+  @Query(() => CheckpointObject, { nullable: true, description: 'One checkpoint; a NOT_FOUND error when the id is unknown.' })
+  checkpoint(@Arg('id', () => ID, { description: 'The checkpoint\'s id.' }) id: string, @Ctx() { services }: GraphQLContext) {
+    return services.checkpoints.get(id);
+  }
+
+  @FieldResolver(() => LabelSetObject, { description: 'The label set its head rows follow.' })
+  labelSet(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
+    return services.labelSets.get(checkpoint.labelSetId);
+  }
+
+  @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint it was expanded from; null for one trained from scratch.' })
+  parent(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
+    return checkpoint.parentId ? services.checkpoints.get(checkpoint.parentId) : null;
+  }
+
+  @FieldResolver(() => RunObject, { nullable: true, description: 'The run that wrote it.' })
+  producedByRun(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
+    return checkpoint.producedByRunId ? services.runs.get(checkpoint.producedByRunId) : null;
+  }
+}

@@ -1,0 +1,95 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Experiment, RunKind, RunStatus } from '../../entities/index.js';
+import { GraphQLContext } from '../context.js';
+import { CreateExperimentInput, ExperimentFilterInput, UpdateExperimentInput } from '../inputs/experiment.js';
+import { PageArgs } from '../inputs/page.js';
+import { CheckpointObject } from '../types/checkpoint.js';
+import { toConnection } from '../types/connection.js';
+import { DatasetObject } from '../types/dataset.js';
+import { ExperimentConnection, ExperimentObject } from '../types/experiment.js';
+import { LabelObject, LabelSetObject } from '../types/label-set.js';
+import { RunConnection } from '../types/run.js';
+
+@Resolver(() => ExperimentObject)
+export class ExperimentResolver {
+  @Query(() => ExperimentConnection, { description: 'Experiments, newest first; active ones unless the filter says otherwise.' })
+  async experiments(
+    @Arg('filter', () => ExperimentFilterInput, { nullable: true, description: 'Which experiments; default all active ones.' })
+    filter: ExperimentFilterInput | null,
+    @Args() page: PageArgs,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return toConnection(await services.experiments.list(filter ?? {}, page));
+  }
+
+  @Query(() => ExperimentObject, { nullable: true, description: 'One experiment; a NOT_FOUND error when the id is unknown.' })
+  experiment(@Arg('id', () => ID, { description: 'The experiment\'s id.' }) id: string, @Ctx() { services }: GraphQLContext) {
+    return services.experiments.get(id);
+  }
+
+  @Mutation(() => ExperimentObject, {
+    description: 'Creates an experiment. With a base checkpoint, the target label set must extend the checkpoint\'s label set.',
+  })
+  createExperiment(@Arg('input', { description: 'The experiment.' }) input: CreateExperimentInput, @Ctx() { services }: GraphQLContext) {
+    return services.experiments.create(input);
+  }
+
+  @Mutation(() => ExperimentObject, { description: 'Changes an experiment; omitted fields stay as they are.' })
+  updateExperiment(@Arg('input', { description: 'The changes.' }) input: UpdateExperimentInput, @Ctx() { services }: GraphQLContext) {
+    return services.experiments.update(input);
+  }
+
+  @Mutation(() => ExperimentObject, { description: 'Archives an experiment (hidden from `experiments` by default), or restores it with archived: false.' })
+  archiveExperiment(
+    @Arg('id', () => ID, { description: 'The experiment.' }) id: string,
+    @Arg('archived', { defaultValue: true, description: 'true to archive, false to restore.' }) archived: boolean,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return services.experiments.archive(id, archived);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when archived.' })
+  archived(@Root() experiment: Experiment) {
+    return experiment.archivedAt !== null;
+  }
+
+  @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint labels are added to; null until set.' })
+  baseCheckpoint(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
+    return experiment.baseCheckpointId ? services.checkpoints.get(experiment.baseCheckpointId) : null;
+  }
+
+  @FieldResolver(() => LabelSetObject, { description: 'The label set to reach.' })
+  targetLabelSet(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
+    return services.labelSets.get(experiment.targetLabelSetId);
+  }
+
+  @FieldResolver(() => DatasetObject, { description: 'The data to train and evaluate on.' })
+  dataset(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
+    return services.datasets.get(experiment.datasetId);
+  }
+
+  @FieldResolver(() => [LabelObject], {
+    nullable: true,
+    description: 'Labels of the target label set that the base checkpoint lacks: what the runs add. Null until a base checkpoint is set.',
+  })
+  async newLabels(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
+    if (!experiment.baseCheckpointId) return null;
+    const base = await services.checkpoints.get(experiment.baseCheckpointId);
+    const [oldLabels, targetLabels] = await Promise.all([
+      services.labelSets.labels(base.labelSetId),
+      services.labelSets.labels(experiment.targetLabelSetId),
+    ]);
+    return targetLabels.slice(oldLabels.length);
+  }
+
+  @FieldResolver(() => RunConnection, { description: 'Runs of this experiment, newest first.' })
+  async runs(
+    @Root() experiment: Experiment,
+    @Arg('status', () => RunStatus, { nullable: true, description: 'Only runs in this status.' }) status: RunStatus | null,
+    @Arg('kind', () => RunKind, { nullable: true, description: 'Only runs of this kind.' }) kind: RunKind | null,
+    @Args() page: PageArgs,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return toConnection(await services.runs.list({ experimentId: experiment.id, status, kind }, page));
+  }
+}

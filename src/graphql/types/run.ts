@@ -1,0 +1,81 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { RunKind, RunStatus } from '../../entities/index.js';
+import { ConnectionType } from './connection.js';
+
+@ObjectType('Run', { description: 'One training job: its settings, where and how it ran, and how it ended.' })
+export class RunObject {
+  @Field(() => ID, { description: 'Stable identifier.' })
+  id: string;
+
+  @Field(() => RunKind, { description: 'What the run trains.' })
+  kind: RunKind;
+
+  @Field(() => RunStatus, { description: 'Where the run is in its life.' })
+  status: RunStatus;
+
+  @Field(() => Int, { description: 'Seed of every random choice the run makes: same seed, backend and data give the same metrics.' })
+  seed: number;
+
+  @Field(() => GraphQLJSONObject, { description: 'Fully resolved training settings (strategy axes and optimisation) as the run used them.' })
+  settings: Record<string, unknown>;
+
+  @Field(() => String, { nullable: true, description: 'TensorFlow.js backend that ran it (tensorflow-gpu, tensorflow, wasm or cpu); null before it starts.' })
+  backend: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Versions of the libraries that ran it; null before it starts.' })
+  versions: Record<string, string> | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the run failed; null otherwise.' })
+  error: string | null;
+
+  @Field(() => Int, { description: 'How many times a worker started it; more than 1 after a crash was retried.' })
+  attempts: number;
+
+  @Field({ description: 'When it was queued.' })
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When a worker last started it.' })
+  startedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it ended.' })
+  finishedAt: Date | null;
+}
+
+@ObjectType('RunMetrics', { description: 'Metrics of a run\'s final model on the test split.' })
+export class RunMetricsObject {
+  @Field(() => Float, { nullable: true, description: 'Accuracy on test examples of old labels.' })
+  oldAccuracy: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Accuracy on test examples of new labels.' })
+  newAccuracy: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Accuracy on all test examples.' })
+  overallAccuracy: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Macro-averaged F1 over all labels.' })
+  macroF1: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Old-label accuracy lost against the base checkpoint.' })
+  forgetting: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of old-label test examples predicted as a new label.' })
+  intrusion: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Largest absolute change of any old logit against the base checkpoint.' })
+  oldLogitDrift: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds spent training, evaluation excluded.' })
+  trainSeconds: number | null;
+}
+
+@ObjectType('LabelAccuracy', { description: 'Test accuracy of a run\'s final model on one label.' })
+export class LabelAccuracyObject {
+  @Field({ description: 'The label.' })
+  label: string;
+
+  @Field(() => Float, { description: 'Share of the label\'s test examples predicted correctly.' })
+  accuracy: number;
+}
+
+export const RunConnection = ConnectionType(RunObject, 'Run', 'runs');

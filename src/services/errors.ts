@@ -1,0 +1,32 @@
+/**
+ * Errors a caller can act on. The code is the stable contract clients switch on (GraphQL puts it in
+ * `extensions.code`); the message names the field and the fix. Anything else that escapes is a bug
+ * and surfaces as INTERNAL_SERVER_ERROR without details.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+
+export class HeadroomError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The input field at fault, as a path such as `input.addLabels[2]`. */
+    readonly field: string | null = null,
+    /** Extra machine-readable facts, e.g. `{ reason: 'EMPTY_LABEL', line: 14 }`. */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'HeadroomError';
+  }
+}
+
+export function badInput(field: string, message: string, details: Record<string, unknown> = {}): HeadroomError {
+  return new HeadroomError('BAD_USER_INPUT', message, field, details);
+}
+
+export function notFound(what: string, id: string, field: string): HeadroomError {
+  return new HeadroomError('NOT_FOUND', `${what} ${JSON.stringify(id)} does not exist; check ${field}`, field);
+}
+
+export function conflict(field: string, message: string): HeadroomError {
+  return new HeadroomError('CONFLICT', message, field);
+}

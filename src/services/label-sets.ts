@@ -1,0 +1,130 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Label, LabelSet } from '../entities/index.js';
+import { badInput, notFound } from './errors.js';
+import { requireName } from './names.js';
+import { Page, PageArgs, pageNewestFirst } from './pagination.js';
+
+export interface CreateLabelSetInput {
+  name: string;
+  labels: string[];
+}
+
+export interface ExtendLabelSetInput {
+  parentId: string;
+  addLabels: string[];
+  name?: string | null;
+}
+
+export class LabelSetService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(input: CreateLabelSetInput): Promise<LabelSet> {
+    const name = requireName(input.name, 'input.name');
+    const labels = requireLabels(input.labels, 'input.labels', []);
+    return this.dataSource.transaction((manager) => insertLabelSet(manager, { name, version: 1, parentId: null }, labels));
+  }
+
+  /** A child that appends labels: index i of the parent is index i of the child, always. */
+  async extend(input: ExtendLabelSetInput): Promise<LabelSet> {
+    return this.dataSource.transaction(async (manager) => {
+      const parent = await manager.findOneBy(LabelSet, { id: input.parentId });
+      if (!parent) throw notFound('Label set', input.parentId, 'input.parentId');
+      const existing = await labelNames(manager, parent.id);
+      const added = requireLabels(input.addLabels, 'input.addLabels', existing);
+      const name = input.name === undefined || input.name === null ? parent.name : requireName(input.name, 'input.name');
+      return insertLabelSet(manager, { name, version: parent.version + 1, parentId: parent.id }, [...existing, ...added]);
+    });
+  }
+
+  async get(id: string, field = 'id'): Promise<LabelSet> {
+    const labelSet = await this.dataSource.getRepository(LabelSet).findOneBy({ id });
+    if (!labelSet) throw notFound('Label set', id, field);
+    return labelSet;
+  }
+
+  list(args: PageArgs): Promise<Page<LabelSet>> {
+    return pageNewestFirst(this.dataSource.getRepository(LabelSet).createQueryBuilder('label_set'), args);
+  }
+
+  labels(labelSetId: string): Promise<Label[]> {
+    return this.dataSource.getRepository(Label).find({ where: { labelSetId }, order: { index: 'ASC' } });
+  }
+
+  children(labelSetId: string): Promise<LabelSet[]> {
+    return this.dataSource.getRepository(LabelSet).find({ where: { parentId: labelSetId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Labels that occur in the dataset but have no row in this label set, by name. */
+  async uncoveredDatasetLabels(labelSetId: string, datasetId: string): Promise<string[]> {
+    const rows: Array<{ label: string }> = await this.dataSource.query(
+      `SELECT d.label FROM dataset_label d
+       WHERE d.dataset_id = $1
+         AND NOT EXISTS (SELECT 1 FROM label l WHERE l.label_set_id = $2 AND l.name = d.label)
+       ORDER BY d.label`,
+      [datasetId, labelSetId],
+    );
+    return rows.map((row) => row.label);
+  }
+
+  /** True when `descendantId` is `ancestorId` or was made from it by one or more extensions. */
+  async isSameOrExtensionOf(descendantId: string, ancestorId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH RECURSIVE lineage(id, parent_id) AS (
+         SELECT id, parent_id FROM label_set WHERE id = $1
+         UNION ALL
+         SELECT s.id, s.parent_id FROM label_set s JOIN lineage ON s.id = lineage.parent_id
+       )
+       SELECT 1 FROM lineage WHERE id = $2`,
+      [descendantId, ancestorId],
+    );
+    return rows.length > 0;
+  }
+}
+
+async function labelNames(manager: EntityManager, labelSetId: string): Promise<string[]> {
+  const labels = await manager.find(Label, { where: { labelSetId }, order: { index: 'ASC' } });
+  return labels.map((label) => label.name);
+}
+
+async function insertLabelSet(
+  manager: EntityManager,
+  fields: Pick<LabelSet, 'name' | 'version' | 'parentId'>,
+  labels: string[],
+): Promise<LabelSet> {
+  const labelSet = await manager.save(manager.create(LabelSet, fields));
+  await manager.query(
+    `INSERT INTO label (label_set_id, index, name) SELECT $1, * FROM unnest($2::int[], $3::text[])`,
+    [labelSet.id, labels.map((_, index) => index), labels],
+  );
+  return labelSet;
+}
+
+/**
+ * Trimmed, non-blank, unique labels that are not already in `existing`. Every rejection names the
+ * offending position, because a long list pasted by hand is where these mistakes happen.
+ */
+function requireLabels(values: string[], field: string, existing: string[]): string[] {
+  if (values.length === 0) throw badInput(field, `${field} is empty; give at least one label`);
+  const existingIndex = new Map(existing.map((name, index) => [name, index]));
+  const seen = new Map<string, number>();
+  return values.map((value, position) => {
+    const name = requireName(value, `${field}[${position}]`);
+    const inParent = existingIndex.get(name);
+    if (inParent !== undefined) {
+      throw badInput(
+        `${field}[${position}]`,
+        `${JSON.stringify(name)} is already label ${inParent} of the parent; an extension only appends new labels, ` +
+          'it cannot repeat, reorder or remove the parent\'s labels',
+        { reason: 'LABEL_ALREADY_PRESENT' },
+      );
+    }
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      throw badInput(`${field}[${position}]`, `${JSON.stringify(name)} appears twice (positions ${earlier} and ${position}); list each label once`, {
+        reason: 'DUPLICATE_LABEL',
+      });
+    }
+    seen.set(name, position);
+    return name;
+  });
+}

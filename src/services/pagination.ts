@@ -1,0 +1,93 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from './errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  cursors: string[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/**
+ * Keyset pagination, newest first, over (created_at, id). The cursor names the last row seen, and
+ * the next page starts strictly after that row's (created_at, id) as stored, so rows created within
+ * the same millisecond (JavaScript dates are coarser than PostgreSQL's microseconds) are neither
+ * skipped nor repeated.
+ */
+export async function pageNewestFirst<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const size = pageSize(args.first);
+  const alias = query.alias;
+  const table = query.expressionMap.mainAlias!.metadata.tablePath;
+  const totalCount = await query.clone().getCount();
+  if (args.after) {
+    const afterId = decodeCursor(args.after, table);
+    if (!UUID.test(afterId)) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
+    query.andWhere(
+      `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM "${table}" c WHERE c.id = :afterId)`,
+      { afterId },
+    );
+  }
+  const rows = await query
+    .orderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .take(size + 1)
+    .getMany();
+  return toPage(rows.slice(0, size), rows.length > size, totalCount, (row) => encodeCursor(row.id, table));
+}
+
+/** Keyset pagination over a unique integer column in ascending order (examples by file position). */
+export async function pageByPosition<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  column: string,
+  position: (row: T) => number,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const size = pageSize(args.first);
+  const table = query.expressionMap.mainAlias!.metadata.tablePath;
+  const totalCount = await query.clone().getCount();
+  if (args.after) {
+    const after = Number(decodeCursor(args.after, table));
+    if (!Number.isInteger(after)) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
+    query.andWhere(`${query.alias}.${column} > :after`, { after });
+  }
+  const rows = await query.orderBy(`${query.alias}.${column}`, 'ASC').take(size + 1).getMany();
+  return toPage(rows.slice(0, size), rows.length > size, totalCount, (row) => encodeCursor(String(position(row)), table));
+}
+
+function toPage<T>(nodes: T[], hasNextPage: boolean, totalCount: number, cursor: (row: T) => string): Page<T> {
+  return { nodes, cursors: nodes.map(cursor), hasNextPage, totalCount };
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput('first', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${first}`);
+  }
+  return first;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Cursors name their table, so a cursor from one list passed to another is refused, not misread. */
+function encodeCursor(key: string, table: string): string {
+  return Buffer.from(`${table}:${key}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, table: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded.startsWith(`${table}:`)) {
+    throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page of the same list');
+  }
+  return decoded.slice(table.length + 1);
+}

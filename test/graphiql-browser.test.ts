@@ -118,13 +118,18 @@ async function waitForEditorText(
   page: Page,
   wanted: { editor: string; equals?: string; includes?: string },
 ): Promise<string> {
-  const handle = await page.waitForFunction(({ editor, equals, includes }) => {
-    const text = [...document.querySelectorAll(`${editor} .view-line`)]
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' '))
-      .join('\n');
-    const matches = equals !== undefined ? text === equals : includes !== undefined && text.includes(includes);
-    return matches ? text : null;
-  }, wanted);
-  return (await handle.jsonValue()) as string;
+  try {
+    const handle = await page.waitForFunction(({ editor, equals, includes }) => {
+      const text = [...document.querySelectorAll(`${editor} .view-line`)]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n');
+      const matches = equals !== undefined ? text === equals : includes !== undefined && text.includes(includes);
+      return matches ? text : null;
+    }, wanted);
+    return (await handle.jsonValue()) as string;
+  } catch (error) {
+    const shown = await page.locator(wanted.editor).innerText({ timeout: 1000 }).catch(() => '(no such editor)');
+    throw new Error(`${JSON.stringify(wanted)} not met; the editor shows: ${shown}`, { cause: error });
+  }
 }

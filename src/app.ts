@@ -29,7 +29,7 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
     await listener.start();
     stack.push(() => listener.stop());
     const schema = await buildHeadroomSchema(pubSub);
-    const server: HttpServer = await startHttpServer({ schema, context: { services }, host: config.host, port: config.port, log, extraRoutes });
+    const server: HttpServer = await startHttpServer({ schema, context: { services, events: pubSub }, host: config.host, port: config.port, log, extraRoutes });
     stack.push(() => server.close());
     return { url: server.url, services, database, close };
   } catch (error) {

@@ -175,10 +175,12 @@ function readPostmasterPid(dataDir: string): { pid: number; port: number } | nul
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A killed process whose parent has not reaped it yet still answers signal 0: a zombie is dead.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, { encoding: 'utf8', flag: 'r' }).toString();
+  return !/^\d+ \(.*\) Z/.test(stat);
 }
 
 function pgCtl(binaries: PostgresBinaries, identity: ProcessIdentity, args: string[]): Promise<string> {

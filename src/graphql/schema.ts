@@ -8,13 +8,14 @@ import { CheckpointResolver } from './resolvers/checkpoint.resolver.js';
 import { DatasetResolver } from './resolvers/dataset.resolver.js';
 import { ExperimentResolver } from './resolvers/experiment.resolver.js';
 import { LabelSetResolver } from './resolvers/label-set.resolver.js';
-import { runProgressResolver } from './resolvers/run-progress.resolver.js';
+import { RunProgressResolver } from './resolvers/run-progress.resolver.js';
 import { RunResolver } from './resolvers/run.resolver.js';
 
 export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, runProgressResolver(pubSub)],
+    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     validate: false,
+    pubSub,
   });
 }

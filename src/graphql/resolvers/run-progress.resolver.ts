@@ -1,6 +1,6 @@
 import { filter, pipe, Repeater } from '@graphql-yoga/subscription';
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { EventPubSub, RUN_PROGRESS_TOPIC, RunProgressEvent, TERMINAL_STATUSES } from '../../events/run-progress.js';
+import { RUN_PROGRESS_TOPIC, RunProgressEvent, TERMINAL_STATUSES } from '../../events/run-progress.js';
 import { badInput } from '../../services/errors.js';
 import { GraphQLContext } from '../context.js';
 import { RunProgressObject } from '../types/run-progress.js';
@@ -10,28 +10,24 @@ interface RunProgressArgs {
   experimentId?: string | null;
 }
 
-/** Subscriptions need the process's event bus; the schema builder hands it over. */
-export function runProgressResolver(pubSub: EventPubSub) {
-  @Resolver()
-  class RunProgressResolver {
-    @Subscription(() => RunProgressObject, {
-      description:
-        'Live progress of one run (runId) or of every run of an experiment (experimentId): a report per ' +
-        'finished epoch, then the final status. A run that has already ended reports its final status at once.',
-      subscribe: ({ args, context }) => subscribeToRunProgress(pubSub, args as RunProgressArgs, context as GraphQLContext),
-    })
-    runProgress(
-      @Root() event: RunProgressEvent,
-      @Arg('runId', () => ID, { nullable: true, description: 'Follow this run.' }) _runId: string | null,
-      @Arg('experimentId', () => ID, { nullable: true, description: 'Follow every run of this experiment.' }) _experimentId: string | null,
-    ): RunProgressObject {
-      return { ...event, final: TERMINAL_STATUSES.has(event.status) };
-    }
+@Resolver()
+export class RunProgressResolver {
+  @Subscription(() => RunProgressObject, {
+    description:
+      'Live progress of one run (runId) or of every run of an experiment (experimentId): a report per ' +
+      'finished epoch, then the final status. A run that has already ended reports its final status at once.',
+    subscribe: ({ args, context }) => subscribeToRunProgress(args as RunProgressArgs, context as GraphQLContext),
+  })
+  runProgress(
+    @Root() event: RunProgressEvent,
+    @Arg('runId', () => ID, { nullable: true, description: 'Follow this run.' }) _runId: string | null,
+    @Arg('experimentId', () => ID, { nullable: true, description: 'Follow every run of this experiment.' }) _experimentId: string | null,
+  ): RunProgressObject {
+    return { ...event, final: TERMINAL_STATUSES.has(event.status) };
   }
-  return RunProgressResolver;
 }
 
-async function subscribeToRunProgress(pubSub: EventPubSub, args: RunProgressArgs, { services }: GraphQLContext) {
+async function subscribeToRunProgress(args: RunProgressArgs, { services, events: pubSub }: GraphQLContext) {
   if (!args.runId && !args.experimentId) throw badInput('runId', 'give runId or experimentId (or both) to say which runs to follow');
   if (args.experimentId) await services.experiments.get(args.experimentId, 'experimentId');
   const matches = (event: RunProgressEvent) =>

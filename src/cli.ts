@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { migrate } from './commands/migrate.js';
+import { schemaCommand } from './commands/schema.js';
+import { serve } from './commands/serve.js';
+
+const USAGE = `Usage: headroom <command>
+
+Commands:
+  serve             GraphQL API at /graphql and the GraphiQL IDE at /graphiql
+  migrate           apply database migrations and exit
+  schema [--check]  write schema.graphql from the code (--check: fail if it is stale)
+  help              this text
+
+Configuration is read from the environment; README.md lists every variable.`;
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  serve: () => serve(),
+  migrate: () => migrate(),
+  schema: (args) => schemaCommand(args),
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  await command(args);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

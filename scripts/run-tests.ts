@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { packageRoot } from '../src/package-root.js';
 
 /**
  * `npm test`: every compiled test file under node's test runner, against a real PostgreSQL server:
@@ -11,13 +12,15 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
  * Arguments narrow the run to files whose name contains one of them: `npm test -- csv label-set`.
  */
 async function main(filters: string[]): Promise<number> {
-  const testDir = path.join(__dirname, '..', 'test');
+  // Listed from the sources, so a compiled test whose source was deleted is not run by mistake.
+  const sources = path.join(packageRoot(), 'test');
+  const compiled = path.join(__dirname, '..', 'test');
   const files = fs
-    .readdirSync(testDir)
-    .filter((name) => name.endsWith('.test.js'))
+    .readdirSync(sources)
+    .filter((name) => name.endsWith('.test.ts'))
     .filter((name) => filters.length === 0 || filters.some((filter) => name.includes(filter)))
     .sort()
-    .map((name) => path.join(testDir, name));
+    .map((name) => path.join(compiled, name.replace(/\.ts$/, '.js')));
   if (files.length === 0) {
     console.error(`no test file matches ${filters.join(', ')}`);
     return 1;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { buildIde } from '../scripts/build-ide.js';
-import { startGraphiqlTestServer, TEST_GREETING, TEST_TICKS } from './support/graphiql-test-server.js';
+import { createLabelSet, importTinyDataset, insertRunRow } from './support/fixtures.js';
+import { startTestServer } from './support/test-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -28,13 +29,16 @@ test(
   },
   async (t) => {
     await buildIde();
-    const server = await startGraphiqlTestServer();
+    const server = await startTestServer();
+    const datasetId = await importTinyDataset(server, 'browser', ['greet', 'bye']);
+    const labelSetId = await createLabelSet(server, 'browser', ['greet', 'bye']);
+    const runId = await insertRunRow(server, { datasetId, labelSetId, status: 'SUCCEEDED' });
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-chromium-'));
     const context = await chromium
       .launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       .catch(async (error: unknown) => {
         fs.rmSync(profile, { recursive: true, force: true });
-        await server.close();
+        await server.stop();
         throw error;
       });
     try {
@@ -57,18 +61,18 @@ test(
       });
 
       await t.test('runs a query over HTTP', async () => {
-        await openWithQuery(page, server.url, '{ greeting }');
+        await openWithQuery(page, server.url, '{ datasets { totalCount } }');
         assert.equal(new URL(page.url()).search, '', 'the ?query= parameter is dropped once read');
         await page.click('.graphiql-execute-button');
-        assert.deepEqual(await waitForResponse(page, 'greeting'), { data: { greeting: TEST_GREETING } });
+        assert.deepEqual(await waitForResponse(page, 'totalCount'), { data: { datasets: { totalCount: 1 } } });
       });
 
-      await t.test('runs a subscription over graphql-ws and shows its last value', async () => {
-        await openWithQuery(page, server.url, 'subscription { tick }');
+      await t.test('runs a subscription over graphql-ws', async () => {
+        await openWithQuery(page, server.url, `subscription { runProgress(runId: "${runId}") { status final } }`);
         await page.click('.graphiql-execute-button');
-        const last = TEST_TICKS[TEST_TICKS.length - 1];
-        assert.deepEqual(await waitForResponse(page, `"tick": ${last}`), { data: { tick: last } });
-        assert.deepEqual(subscriptionMessages, TEST_TICKS.map((tick) => ({ data: { tick } })));
+        const expected = { data: { runProgress: { status: 'SUCCEEDED', final: true } } };
+        assert.deepEqual(await waitForResponse(page, '"final": true'), expected);
+        assert.deepEqual(subscriptionMessages, [expected]);
       });
 
       await t.test('loads its editor workers from /graphiql/assets', () => {
@@ -93,7 +97,7 @@ test(
     } finally {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
-      await server.close();
+      await server.stop();
     }
   },
 );

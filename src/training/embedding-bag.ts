@@ -38,19 +38,21 @@ export function embedBags(table: Float32Array, dim: number, bags: readonly Int32
   const size = bags.length * dim;
   if (out === undefined) out = new Float32Array(size);
   else if (out.length < size) throw new RangeError(`embedBags output holds ${out.length} values, needs ${size}`);
+  // Summing in float64 is both faster in V8 (no rounding to float32 on each store) and rounds once.
+  const sum = new Float64Array(dim);
   for (let b = 0; b < bags.length; b++) {
     const bag = bags[b];
     if (bag.length === 0) throw new RangeError(`Bag ${b} is empty: the tokenizer gives empty texts the empty id`);
-    const base = b * dim;
-    out.fill(0, base, base + dim);
+    sum.fill(0);
     for (let i = 0; i < bag.length; i++) {
       const id = bag[i];
       if (!(id >= 0 && id < rowCount)) throw new RangeError(`Bag ${b} holds id ${id}, outside the table's ${rowCount} rows`);
       const row = id * dim;
-      for (let d = 0; d < dim; d++) out[base + d] += table[row + d];
+      for (let d = 0; d < dim; d++) sum[d] += table[row + d];
     }
     const scale = 1 / bag.length;
-    for (let d = 0; d < dim; d++) out[base + d] *= scale;
+    const base = b * dim;
+    for (let d = 0; d < dim; d++) out[base + d] = sum[d] * scale;
   }
   return out;
 }
@@ -64,10 +66,12 @@ export class EmbeddingBagBackward {
   private readonly slots: Int32Array;
   private rows = new Int32Array(1024);
   private values: Float32Array;
+  private readonly share: Float32Array;
 
   constructor(readonly buckets: number, readonly dim: number) {
     this.slots = new Int32Array(buckets).fill(-1);
     this.values = new Float32Array(this.rows.length * dim);
+    this.share = new Float32Array(dim);
   }
 
   /**
@@ -80,25 +84,29 @@ export class EmbeddingBagBackward {
     if (dFeatures.length < bags.length * dim) {
       throw new RangeError(`dFeatures holds ${dFeatures.length} values, needs ${bags.length} x ${dim}`);
     }
+    // What each id of the current bag receives: its dFeature row over the bag's length.
+    const share = this.share;
     let count = 0;
     for (let b = 0; b < bags.length; b++) {
       const bag = bags[b];
       const scale = 1 / bag.length;
       const source = b * dim;
+      for (let d = 0; d < dim; d++) share[d] = dFeatures[source + d] * scale;
       for (let i = 0; i < bag.length; i++) {
         const id = bag[i];
         if (!(id >= 0 && id < this.buckets)) throw new RangeError(`Bag ${b} holds id ${id}, outside the table's ${this.buckets} rows`);
-        let slot = slots[id];
+        const slot = slots[id];
         if (slot < 0) {
           if (count === this.rows.length) this.grow();
-          slot = count++;
-          slots[id] = slot;
-          this.rows[slot] = id;
-          this.values.fill(0, slot * dim, (slot + 1) * dim);
+          slots[id] = count;
+          this.rows[count] = id;
+          this.values.set(share, count * dim);
+          count++;
+        } else {
+          const values = this.values;
+          const target = slot * dim;
+          for (let d = 0; d < dim; d++) values[target + d] += share[d];
         }
-        const values = this.values;
-        const target = slot * dim;
-        for (let d = 0; d < dim; d++) values[target + d] += dFeatures[source + d] * scale;
       }
     }
     const rows = this.rows.subarray(0, count);

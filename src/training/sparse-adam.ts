@@ -50,8 +50,8 @@ export class SparseAdam {
     const { beta1, beta2, epsilon, m, v } = this;
     this.stepCount++;
     const stepSize = learningRate * Math.sqrt(1 - beta2 ** this.stepCount) / (1 - beta1 ** this.stepCount);
-    const keep1 = 1 - beta1;
-    const keep2 = 1 - beta2;
+    const gradientWeight1 = 1 - beta1;
+    const gradientWeight2 = 1 - beta2;
     for (let k = 0; k < rows.length; k++) {
       const base = rows[k] * dim;
       const source = k * dim;
@@ -59,8 +59,8 @@ export class SparseAdam {
         const g = values[source + d];
         const i = base + d;
         // PyTorch's update order: m += (g - m)(1 - beta1), v += (g^2 - v)(1 - beta2).
-        const mi = m[i] + (g - m[i]) * keep1;
-        const vi = v[i] + (g * g - v[i]) * keep2;
+        const mi = m[i] + (g - m[i]) * gradientWeight1;
+        const vi = v[i] + (g * g - v[i]) * gradientWeight2;
         m[i] = mi;
         v[i] = vi;
         table[i] -= stepSize * mi / (Math.sqrt(vi) + epsilon);

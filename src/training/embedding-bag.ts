@@ -19,9 +19,11 @@ export interface SparseRowGradient {
 }
 
 /**
- * A new table, uniform in [-1/dim, 1/dim] as fastText initialises its input vectors. Small rows
- * keep the first features near zero whatever a text's length, so the head starts from near-even
- * scores and the early Adam steps (about learning rate per coordinate) dominate the init.
+ * A new table, uniform in [-1/dim, 1/dim] as fastText initialises its input vectors. Measured on
+ * CLINC150 (sparse Adam, 5 epochs) the init hardly matters: this, zeros and PyTorch's normal(0, 1)
+ * all end at 0.925-0.926. This one is kept for parity with fastText and because rows start
+ * small: the first features are near zero whatever a text's length, so the head starts from
+ * near-even scores and Adam's first steps decide.
  */
 export function initialiseTable(config: EmbeddingBagConfig, random: Random): Float32Array {
   const { dim, tokenizer } = config;

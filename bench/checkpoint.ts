@@ -18,7 +18,8 @@ function model(): Classifier {
   for (let i = 0; i < table.length; i++) table[i] = Math.sin(i);
   return {
     labels: LABELS,
-    encoder: { config: { kind: 'embedding-bag', dim: DIM, tokenizer: { buckets: BUCKETS, wordNgrams: 2, charNgramMin: 3, charNgramMax: 5, hashSeed: 0 } }, table },
+    encoder: { config: { kind: 'embedding-bag',
+    layerNorm: false, dim: DIM, tokenizer: { buckets: BUCKETS, wordNgrams: 2, charNgramMin: 3, charNgramMax: 5, hashSeed: 0 } }, table },
     head: { dim: DIM, weight: table.slice(0, LABELS.length * DIM), bias: new Float32Array(LABELS.length) },
   };
 }

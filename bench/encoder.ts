@@ -14,7 +14,8 @@ import { DEFAULT_TOKENIZER, Tokenizer } from '../src/training/tokenizer.js';
 const [csvPath, batchArgument] = process.argv.slice(2);
 if (!csvPath) throw new Error('usage: node dist/bench/encoder.js <dataset.csv with a text column> [batch]');
 const batch = Number(batchArgument ?? 64);
-const config: EmbeddingBagConfig = { kind: 'embedding-bag', dim: 128, tokenizer: DEFAULT_TOKENIZER };
+const config: EmbeddingBagConfig = { kind: 'embedding-bag',
+    layerNorm: false, dim: 128, tokenizer: DEFAULT_TOKENIZER };
 const { dim } = config;
 
 const [header, ...records] = parseCsv(readFileSync(csvPath, 'utf8'));

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { benchCommand } from './commands/bench.js';
 import { migrate } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
 import { serve } from './commands/serve.js';
@@ -9,6 +10,7 @@ Commands:
   serve             GraphQL API at /graphql and the GraphiQL IDE at /graphiql
   migrate           apply database migrations and exit
   schema [--check]  write schema.graphql from the code (--check: fail if it is stale)
+  bench <scenario>  benchmarks on a CSV (headroom bench --help)
   help              this text
 
 Configuration is read from the environment; README.md lists every variable.`;
@@ -17,6 +19,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   migrate: () => migrate(),
   schema: (args) => schemaCommand(args),
+  bench: (args) => benchCommand(args),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -8,7 +8,8 @@ import { DEFAULT_TOKENIZER } from '../src/training/tokenizer.js';
 import { runOn } from './support/tfjs-compare.js';
 
 function embeddingConfig(buckets: number, dim: number): EmbeddingBagConfig {
-  return { kind: 'embedding-bag', dim, tokenizer: { ...DEFAULT_TOKENIZER, buckets } };
+  return { kind: 'embedding-bag',
+    layerNorm: false, dim, tokenizer: { ...DEFAULT_TOKENIZER, buckets } };
 }
 
 /** The sparse gradient scattered into a dense [buckets, dim] array. */

@@ -17,10 +17,15 @@ export interface TokenizerConfig {
   hashSeed: number;
 }
 
-/** A fastText-style encoder: the mean of the embedding rows of a text's bucket ids. */
+/**
+ * A fastText-style encoder: the mean of the embedding rows of a text's bucket ids, then (with
+ * layerNorm) each feature vector standardised to zero mean and unit variance over its dims, as a
+ * transformer's final LayerNorm (without the affine part) does.
+ */
 export interface EmbeddingBagConfig {
   kind: 'embedding-bag';
   dim: number;
+  layerNorm: boolean;
   tokenizer: TokenizerConfig;
 }
 

@@ -29,7 +29,8 @@ export function makeClassifier(options: { buckets: number; dim: number; labels: 
   return {
     labels,
     encoder: {
-      config: { kind: 'embedding-bag', dim, tokenizer: { buckets, wordNgrams: 2, charNgramMin: 3, charNgramMax: 5, hashSeed: 17 } },
+      config: { kind: 'embedding-bag',
+    layerNorm: false, dim, tokenizer: { buckets, wordNgrams: 2, charNgramMin: 3, charNgramMax: 5, hashSeed: 17 } },
       table: values(buckets * dim),
     },
     head: { dim, weight: values(labels.length * dim), bias: values(labels.length) },

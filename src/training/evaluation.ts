@@ -1,0 +1,80 @@
+import { headLogits } from './logits.js';
+import { LinearHead } from './model.js';
+import { argmaxRows, classificationMetrics, maxAbsDifference } from './metrics.js';
+
+/** What the loop reports after every epoch (DESIGN.md, "Metrics every epoch"). Null where it does not apply. */
+export interface EpochMetrics {
+  epoch: number;
+  /** Mean training loss over the epoch (over the training set before training, for epoch 0). */
+  loss: number;
+  oldAccuracy: number | null;
+  newAccuracy: number | null;
+  overallAccuracy: number;
+  macroF1: number;
+  forgetting: number | null;
+  intrusion: number | null;
+  oldLogitDrift: number | null;
+  seconds: number;
+}
+
+export type Measurement = Omit<EpochMetrics, 'epoch' | 'loss' | 'seconds'> & {
+  perLabelAccuracy: Array<number | null>;
+  /** Overall accuracy on the validation split; null when it has no examples. */
+  validationAccuracy: number | null;
+};
+
+/** Anything that scores features: the model being trained, or a finished head. */
+export interface Scorer {
+  readonly labelCount: number;
+  logits(features: Float32Array): Float32Array;
+}
+
+/** An evaluation split whose features are known (frozen encoder) or computed per call. */
+export interface EvaluationSplit {
+  labels: Int32Array;
+  features: () => Float32Array;
+}
+
+/** The base model's behaviour on the test split, which forgetting and drift are measured against. */
+export interface BaseReference {
+  oldAccuracy: number | null;
+  /** [test rows, old labels] */
+  oldLogits: Float32Array;
+}
+
+export function measure(
+  scorer: Scorer,
+  splits: { test: EvaluationSplit; validation: EvaluationSplit },
+  oldLabelCount: number,
+  reference: BaseReference | null,
+): Measurement {
+  const { labelCount } = scorer;
+  const testLogits = scorer.logits(splits.test.features());
+  const rows = splits.test.labels.length;
+  const test = classificationMetrics(argmaxRows(testLogits, rows, labelCount), splits.test.labels, oldLabelCount, labelCount);
+
+  let validationAccuracy: number | null = null;
+  if (splits.validation.labels.length > 0) {
+    const logits = scorer.logits(splits.validation.features());
+    const predicted = argmaxRows(logits, splits.validation.labels.length, labelCount);
+    validationAccuracy = classificationMetrics(predicted, splits.validation.labels, oldLabelCount, labelCount).overallAccuracy;
+  }
+
+  const forgetting = reference?.oldAccuracy != null && test.oldAccuracy !== null ? reference.oldAccuracy - test.oldAccuracy : null;
+  return {
+    oldAccuracy: test.oldAccuracy,
+    newAccuracy: test.newAccuracy,
+    overallAccuracy: test.overallAccuracy ?? 0,
+    macroF1: test.macroF1 ?? 0,
+    forgetting,
+    intrusion: test.intrusion,
+    oldLogitDrift: reference ? maxAbsDifference(testLogits, reference.oldLogits, rows, oldLabelCount, labelCount, oldLabelCount) : null,
+    perLabelAccuracy: test.perLabelAccuracy,
+    validationAccuracy,
+  };
+}
+
+/** A finished head as a Scorer, for measuring a model after post-hoc changes such as weight aligning. */
+export function headScorer(head: LinearHead): Scorer {
+  return { labelCount: head.bias.length, logits: (features) => headLogits(features, head) };
+}

@@ -1,0 +1,68 @@
+import { l2Norm } from './head-init.js';
+import { Random } from './random.js';
+import { ExemplarSelection } from './settings.js';
+
+/**
+ * Which old-label training examples a rehearsal strategy keeps: `perLabel` of each old label (all
+ * of them for 'ALL'). RANDOM samples without replacement; HERDING (iCaRL) picks, one at a time,
+ * the example that brings the mean of the picked features closest to the label's mean feature.
+ * Returns indices into the training examples, label by label.
+ */
+export function selectExemplars(options: {
+  labels: Int32Array;
+  oldLabelCount: number;
+  perLabel: number | 'ALL';
+  selection: ExemplarSelection;
+  features: Float32Array;
+  dim: number;
+  random: Random;
+}): number[] {
+  const { labels, oldLabelCount, perLabel } = options;
+  if (perLabel === 0) return [];
+  const byLabel: number[][] = Array.from({ length: oldLabelCount }, () => []);
+  labels.forEach((label, index) => {
+    if (label < oldLabelCount) byLabel[label].push(index);
+  });
+  if (perLabel === 'ALL') return byLabel.flat();
+  return byLabel.flatMap((examples) => {
+    if (examples.length <= perLabel) return examples;
+    return options.selection === 'RANDOM'
+      ? options.random.shuffle(examples.slice()).slice(0, perLabel)
+      : herd(examples, perLabel, options.features, options.dim);
+  });
+}
+
+function herd(examples: number[], count: number, features: Float32Array, dim: number): number[] {
+  const normalised = examples.map((index) => {
+    const row = features.slice(index * dim, (index + 1) * dim);
+    const length = l2Norm(row) || 1;
+    for (let d = 0; d < dim; d++) row[d] /= length;
+    return row;
+  });
+  const target = new Float64Array(dim);
+  for (const row of normalised) for (let d = 0; d < dim; d++) target[d] += row[d] / normalised.length;
+
+  const picked: number[] = [];
+  const taken = new Set<number>();
+  const sum = new Float64Array(dim);
+  for (let k = 1; k <= count; k++) {
+    let best = -1;
+    let bestDistance = Infinity;
+    normalised.forEach((row, i) => {
+      if (taken.has(i)) return;
+      let distance = 0;
+      for (let d = 0; d < dim; d++) {
+        const gap = target[d] - (sum[d] + row[d]) / k;
+        distance += gap * gap;
+      }
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = i;
+      }
+    });
+    taken.add(best);
+    picked.push(examples[best]);
+    for (let d = 0; d < dim; d++) sum[d] += normalised[best][d];
+  }
+  return picked;
+}

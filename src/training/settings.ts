@@ -1,0 +1,134 @@
+import { TrainingInputError } from './errors.js';
+
+/** How the appended head rows start (DESIGN.md, "Strategies"). */
+export type HeadInit = 'RANDOM_NORMAL' | 'XAVIER' | 'ZEROS' | 'IMPRINT';
+/** Which parameters a head expansion updates. */
+export type Trainable = 'NEW_ROWS' | 'HEAD' | 'FULL_MODEL';
+/** How rehearsal exemplars of old labels are chosen. */
+export type ExemplarSelection = 'RANDOM' | 'HERDING';
+
+/** Everything that decides what a head expansion does: one point in DESIGN.md's strategy table. */
+export interface ExpansionSettings {
+  init: HeadInit;
+  trainable: Trainable;
+  /** Old-label training examples kept per old label; 'ALL' trains on all old data (joint retraining). */
+  rehearsal: number | 'ALL';
+  exemplarSelection: ExemplarSelection;
+  /** Learning without Forgetting: KL to the base model's old-label outputs at a temperature. */
+  distillation: { temperature: number; weight: number } | null;
+  /** After training, scale the new rows to the old rows' mean norm (weight aligning). */
+  weightAligning: boolean;
+  /** 0 trains nothing: the model is the initialised head (closed-form strategies). */
+  epochs: number;
+  learningRate: number;
+  /** Learning rate of the embedding table when the encoder trains (FULL_MODEL). */
+  encoderLearningRate: number;
+  batchSize: number;
+  /** Stop when validation accuracy has not improved for this many epochs, keeping the best epoch. */
+  earlyStoppingPatience: number | null;
+}
+
+export const PRESET_NAMES = [
+  'ORIGINAL_RECIPE',
+  'FROZEN_OLD_ROWS',
+  'IMPRINT_ONLY',
+  'IMPRINT_FROZEN',
+  'REHEARSAL_HEAD',
+  'LWF',
+  'WEIGHT_ALIGNED',
+  'FULL_FINE_TUNE',
+  'JOINT_RETRAIN',
+] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** Optimisation shared by every preset, so presets differ only in what they are about. */
+export const DEFAULT_OPTIMISATION = {
+  epochs: 10,
+  learningRate: 0.01,
+  encoderLearningRate: 0.01,
+  batchSize: 32,
+  earlyStoppingPatience: null,
+} as const satisfies Partial<ExpansionSettings>;
+
+const NO_EXTRAS = { rehearsal: 0, exemplarSelection: 'RANDOM', distillation: null, weightAligning: false } as const;
+const REHEARSAL_PER_LABEL = 5;
+
+/**
+ * The named strategies the API and the benchmarks share. Each changes as few axes as it can from
+ * its neighbour, so a difference in results points at one cause.
+ */
+export const PRESETS: Record<PresetName, ExpansionSettings> = {
+  /** The well-known answer: append torch.randn rows, fine-tune the whole head on the new examples only. */
+  ORIGINAL_RECIPE: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'RANDOM_NORMAL', trainable: 'HEAD' },
+  /** The same random rows, with old rows and bias frozen: does freezing alone fix it? */
+  FROZEN_OLD_ROWS: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'RANDOM_NORMAL', trainable: 'NEW_ROWS' },
+  /** New rows = normalised mean feature of each new label, scaled like the old rows; no training. */
+  IMPRINT_ONLY: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'NEW_ROWS', epochs: 0 },
+  /** Imprinted rows, then trained with old rows frozen. */
+  IMPRINT_FROZEN: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'NEW_ROWS' },
+  /** Whole head trained on the new examples plus a few stored examples of every old label. */
+  REHEARSAL_HEAD: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', rehearsal: REHEARSAL_PER_LABEL },
+  /** Whole head trained on new examples only, held to the base model's old outputs by distillation. */
+  LWF: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', distillation: { temperature: 2, weight: 1 } },
+  /** Rehearsal, then new rows rescaled to the old rows' mean norm, against the bias toward new labels. */
+  WEIGHT_ALIGNED: {
+    ...DEFAULT_OPTIMISATION,
+    ...NO_EXTRAS,
+    init: 'IMPRINT',
+    trainable: 'HEAD',
+    rehearsal: REHEARSAL_PER_LABEL,
+    weightAligning: true,
+  },
+  /** Encoder and head both trained, on new examples plus rehearsal: what fine-tuning the whole model buys. */
+  FULL_FINE_TUNE: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: REHEARSAL_PER_LABEL },
+  /** All old training data plus the new: the upper bound when the old data is still at hand. */
+  JOINT_RETRAIN: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', rehearsal: 'ALL', epochs: 5 },
+};
+
+const INITS: readonly HeadInit[] = ['RANDOM_NORMAL', 'XAVIER', 'ZEROS', 'IMPRINT'];
+const TRAINABLES: readonly Trainable[] = ['NEW_ROWS', 'HEAD', 'FULL_MODEL'];
+const SELECTIONS: readonly ExemplarSelection[] = ['RANDOM', 'HERDING'];
+
+export type ExpansionOverrides = Partial<ExpansionSettings>;
+
+/**
+ * A preset (ORIGINAL_RECIPE when none is named) with the caller's overrides applied, checked. Every
+ * rejection names the setting and its valid range, because these come straight from API input.
+ */
+export function resolveExpansionSettings(preset: PresetName | null | undefined, overrides: ExpansionOverrides = {}): ExpansionSettings {
+  const name = preset ?? 'ORIGINAL_RECIPE';
+  if (!PRESET_NAMES.includes(name)) throw new TrainingInputError('preset', `unknown preset ${name}; use one of ${PRESET_NAMES.join(', ')}`);
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const settings: ExpansionSettings = { ...PRESETS[name], ...defined };
+  checkOneOf('init', settings.init, INITS);
+  checkOneOf('trainable', settings.trainable, TRAINABLES);
+  checkOneOf('exemplarSelection', settings.exemplarSelection, SELECTIONS);
+  if (settings.rehearsal !== 'ALL') checkInteger('rehearsal', settings.rehearsal, 0, 100_000);
+  // 0 epochs is how closed-form presets say "no training"; a caller asking for training asks for 1+.
+  checkInteger('epochs', settings.epochs, 'epochs' in defined ? 1 : 0, 1000);
+  checkPositive('learningRate', settings.learningRate);
+  checkPositive('encoderLearningRate', settings.encoderLearningRate);
+  checkInteger('batchSize', settings.batchSize, 1, 65_536);
+  if (settings.earlyStoppingPatience !== null) checkInteger('earlyStoppingPatience', settings.earlyStoppingPatience, 1, 1000);
+  if (settings.distillation !== null) {
+    checkPositive('distillation.temperature', settings.distillation.temperature);
+    checkPositive('distillation.weight', settings.distillation.weight);
+  }
+  return settings;
+}
+
+export function checkInteger(field: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TrainingInputError(field, `${field} must be a whole number from ${min} to ${max}; got ${value}`);
+  }
+}
+
+export function checkPositive(field: string, value: number): void {
+  if (!Number.isFinite(value) || value <= 0 || value > 1e6) {
+    throw new TrainingInputError(field, `${field} must be a finite number above 0 (and at most 1e6); got ${value}`);
+  }
+}
+
+function checkOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
+  if (!allowed.includes(value)) throw new TrainingInputError(field, `${field} must be one of ${allowed.join(', ')}; got ${value}`);
+}

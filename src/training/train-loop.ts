@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CancellationSignal, TrainingCancelled } from './errors.js';
+import { EpochMetrics, Measurement } from './evaluation.js';
+import { Random } from './random.js';
+import { Snapshot, TrainableModel, TrainingExamples } from './trainable-model.js';
+
+/** What a caller hears from a running training, and how it stops one. */
+export interface TrainingHooks {
+  /** After every epoch (and once before the first, as epoch 0); training waits for it to settle. */
+  onEpoch?(metrics: EpochMetrics): void | Promise<void>;
+  /** After every optimisation step. */
+  onBatch?(progress: { epoch: number; batch: number; batches: number }): void;
+  /** Checked before every batch: once it reads aborted, training throws TrainingCancelled. */
+  signal?: CancellationSignal;
+  log?(line: string): void;
+}
+
+export interface LoopSettings {
+  epochs: number;
+  batchSize: number;
+  earlyStoppingPatience: number | null;
+  seed: number;
+}
+
+export interface LoopResult {
+  epochs: EpochMetrics[];
+  /** Seconds spent in optimisation steps, evaluation excluded. */
+  trainSeconds: number;
+  /** The epoch whose weights the model holds at the end (the best one under early stopping). */
+  keptEpoch: number;
+}
+
+/**
+ * The training loop: seeded shuffling, one optimisation step per batch, a report per epoch,
+ * early stopping on validation accuracy. `measure` evaluates the model as it is at that moment.
+ */
+export async function trainLoop(
+  model: TrainableModel,
+  examples: TrainingExamples,
+  measure: () => Measurement,
+  settings: LoopSettings,
+  hooks: TrainingHooks,
+): Promise<LoopResult> {
+  const random = new Random(settings.seed).fork('batch order');
+  const count = examples.labels.length;
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  const batches = Math.ceil(count / settings.batchSize);
+  const epochs: EpochMetrics[] = [];
+  let best: { accuracy: number; epoch: number; snapshot: Snapshot | null } = { accuracy: -Infinity, epoch: 0, snapshot: null };
+  let trainSeconds = 0;
+  let stepsDone = 0;
+
+  const report = async (epoch: number, loss: number, seconds: number) => {
+    const { perLabelAccuracy: _perLabel, validationAccuracy, ...metrics } = measure();
+    const epochMetrics = { epoch, loss, seconds, ...metrics };
+    epochs.push(epochMetrics);
+    await hooks.onEpoch?.(epochMetrics);
+    return validationAccuracy;
+  };
+
+  const initialValidation = await report(0, model.meanLoss(examples, settings.batchSize), 0);
+  const earlyStopping = settings.earlyStoppingPatience !== null && initialValidation !== null;
+  if (settings.earlyStoppingPatience !== null && !earlyStopping) hooks.log?.('no validation examples: early stopping is off');
+  if (earlyStopping) best = { accuracy: initialValidation, epoch: 0, snapshot: model.snapshot() };
+
+  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+    random.shuffle(order);
+    const started = performance.now();
+    let lossSum = tf.scalar(0);
+    for (let batch = 0; batch < batches; batch++) {
+      // Yielding lets a cancellation that arrives as an event (a NOTIFY, a message) be seen here.
+      await yieldToEventLoop();
+      if (hooks.signal?.aborted) {
+        lossSum.dispose();
+        throw new TrainingCancelled(stepsDone);
+      }
+      const indices = order.subarray(batch * settings.batchSize, (batch + 1) * settings.batchSize);
+      const loss = model.step(examples, indices);
+      const next = tf.tidy(() => tf.add(lossSum, tf.mul(loss, indices.length)));
+      tf.dispose([lossSum, loss]);
+      lossSum = next as tf.Scalar;
+      stepsDone++;
+      hooks.onBatch?.({ epoch, batch: batch + 1, batches });
+    }
+    const meanLoss = (await lossSum.data())[0] / count;
+    lossSum.dispose();
+    const seconds = (performance.now() - started) / 1000;
+    trainSeconds += seconds;
+    const validation = await report(epoch, meanLoss, seconds);
+
+    if (earlyStopping) {
+      if (validation! > best.accuracy) {
+        best = { accuracy: validation!, epoch, snapshot: model.snapshot() };
+      } else if (epoch - best.epoch >= settings.earlyStoppingPatience!) {
+        hooks.log?.(`early stopping after epoch ${epoch}: validation accuracy last improved at epoch ${best.epoch}`);
+        break;
+      }
+    }
+  }
+
+  const last = epochs[epochs.length - 1].epoch;
+  if (best.snapshot && best.epoch !== last) model.restore(best.snapshot);
+  return { epochs, trainSeconds, keptEpoch: best.snapshot ? best.epoch : last };
+}

@@ -1,0 +1,231 @@
+import * as tf from '@tensorflow/tfjs';
+import { EmbeddingBagBackward, embedBags } from './embedding-bag.js';
+import { encodeBags, LAYER_NORM_EPSILON } from './encoder.js';
+import { Scorer } from './evaluation.js';
+import { logitsOf } from './logits.js';
+import { Encoder, LinearHead, labelCount } from './model.js';
+import { SparseAdam } from './sparse-adam.js';
+
+/** The examples a model trains on, in the form its encoder needs. */
+export interface TrainingExamples {
+  labels: Int32Array;
+  /** [n, dim] features of a frozen encoder. */
+  features?: Float32Array;
+  /** Token ids of each example, when the encoder trains. */
+  bags?: Int32Array[];
+  /**
+   * [n, oldLabelCount] the base model's old-label logits: the distillation targets and, when old
+   * rows and encoder are frozen, the old logits themselves (they cannot change, so they are not
+   * recomputed: a step then costs O(batch x dim x new labels)).
+   */
+  baseOldLogits?: Float32Array;
+}
+
+export interface TrainableModelOptions {
+  encoder: Encoder;
+  head: LinearHead;
+  /** Rows 0..oldLabelCount-1 are old; base training calls every row old and trains them all. */
+  oldLabelCount: number;
+  trainOldRows: boolean;
+  trainEncoder: boolean;
+  learningRate: number;
+  encoderLearningRate: number;
+  distillation: { temperature: number; weight: number } | null;
+}
+
+/**
+ * A classifier as tfjs trains it: old and new head rows as separate tensors, concatenated in the
+ * forward pass. Frozen old rows are constants, not masked variables, so no optimizer state or
+ * gradient can ever touch them: they stay bit-identical by construction. The embedding table
+ * stays in JavaScript memory and is updated sparsely next to tfjs (DESIGN.md, "Speed").
+ */
+export class TrainableModel implements Scorer {
+  readonly dim: number;
+  readonly oldLabelCount: number;
+  readonly labelCount: number;
+  private readonly wOld: tf.Tensor2D;
+  private readonly bOld: tf.Tensor1D;
+  private readonly wNew: tf.Variable<tf.Rank.R2> | null;
+  private readonly bNew: tf.Variable<tf.Rank.R1> | null;
+  private readonly optimizer: tf.Optimizer;
+  private readonly table: Float32Array;
+  private readonly encoderOptimizer: SparseAdam | null;
+  private readonly backward: EmbeddingBagBackward | null;
+
+  constructor(private readonly options: TrainableModelOptions) {
+    const { head, oldLabelCount, trainOldRows } = options;
+    this.dim = head.dim;
+    this.oldLabelCount = oldLabelCount;
+    this.labelCount = labelCount(head);
+    const [wOld, wNew] = splitColumns(head, oldLabelCount);
+    const bOld = tf.tensor1d(head.bias.subarray(0, oldLabelCount));
+    this.wOld = trainOldRows ? tf.variable(wOld, true, undefined) : wOld;
+    this.bOld = trainOldRows ? tf.variable(bOld, true) : bOld;
+    if (trainOldRows) {
+      wOld.dispose();
+      bOld.dispose();
+    }
+    const newCount = this.labelCount - oldLabelCount;
+    const bNew = tf.tensor1d(head.bias.subarray(oldLabelCount));
+    this.wNew = newCount > 0 ? tf.variable(wNew) : null;
+    this.bNew = newCount > 0 ? tf.variable(bNew) : null;
+    tf.dispose([wNew, bNew]);
+    this.optimizer = tf.train.adam(options.learningRate);
+    // Training the encoder changes its table: work on a copy, the base model stays as it was.
+    this.table = options.trainEncoder ? options.encoder.table.slice() : options.encoder.table;
+    const buckets = options.encoder.config.tokenizer.buckets;
+    this.encoderOptimizer = options.trainEncoder ? new SparseAdam(this.table.length) : null;
+    this.backward = options.trainEncoder ? new EmbeddingBagBackward(buckets, this.dim) : null;
+  }
+
+  /** One optimisation step on the examples at `batch`; returns the batch's mean loss as a scalar tensor. */
+  step(examples: TrainingExamples, batch: ArrayLike<number>): tf.Scalar {
+    const bags = this.options.trainEncoder ? Array.from(batch, (i) => examples.bags![i]) : null;
+    const inputs = this.batchInputs(examples, batch, bags);
+    const xVariable = bags ? tf.variable(inputs.x, true) : null;
+    const variables = this.trainableVariables();
+    const { value, grads } = tf.variableGrads(
+      () => this.loss(xVariable ?? inputs.x, inputs.labels, inputs.baseOld),
+      xVariable ? [...variables, xVariable] : variables,
+    );
+    if (xVariable) {
+      const dFeatures = grads[xVariable.name].dataSync() as Float32Array;
+      tf.dispose(grads[xVariable.name]);
+      delete grads[xVariable.name];
+      this.encoderOptimizer!.step(this.table, this.backward!.backward(bags!, dFeatures), this.options.encoderLearningRate);
+    }
+    this.optimizer.applyGradients(grads);
+    tf.dispose([inputs.x, inputs.labels, inputs.baseOld, xVariable, ...Object.values(grads)].filter((t) => t !== null));
+    return value;
+  }
+
+  /** Mean loss over all examples without changing anything: the loss reported for epoch 0. */
+  meanLoss(examples: TrainingExamples, batchSize: number): number {
+    const count = examples.labels.length;
+    let total = 0;
+    for (let start = 0; start < count; start += batchSize) {
+      const batch = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+      const bags = this.options.trainEncoder ? batch.map((i) => examples.bags![i]) : null;
+      total += tf.tidy(() => {
+        const inputs = this.batchInputs(examples, batch, bags);
+        return this.loss(inputs.x, inputs.labels, inputs.baseOld).dataSync()[0] * batch.length;
+      });
+    }
+    return count === 0 ? 0 : total / count;
+  }
+
+  logits(features: Float32Array): Float32Array {
+    const { weight, bias } = this.wholeHead();
+    try {
+      return logitsOf(features, this.dim, weight, bias);
+    } finally {
+      if (weight !== this.wOld) tf.dispose([weight, bias]);
+    }
+  }
+
+  private batchInputs(examples: TrainingExamples, batch: ArrayLike<number>, bags: Int32Array[] | null) {
+    const size = batch.length;
+    const features = bags ? embedBags(this.table, this.dim, bags) : gatherRows(examples.features!, this.dim, batch);
+    return {
+      x: tf.tensor2d(features, [size, this.dim]),
+      labels: tf.tensor1d(Int32Array.from(batch, (i) => examples.labels[i]), 'int32'),
+      baseOld: examples.baseOldLogits
+        ? tf.tensor2d(gatherRows(examples.baseOldLogits, this.oldLabelCount, batch), [size, this.oldLabelCount])
+        : null,
+    };
+  }
+
+  /** Cross-entropy over all labels, plus the distillation term when the settings ask for it. */
+  private loss(input: tf.Tensor2D, labels: tf.Tensor1D, baseOld: tf.Tensor2D | null): tf.Scalar {
+    // A training encoder hands over raw bag means; a frozen one's cached features are normalised already.
+    const x = this.options.trainEncoder && this.options.encoder.config.layerNorm ? layerNorm(input) : input;
+    const frozenOld = !this.options.trainOldRows && !this.options.trainEncoder && baseOld !== null;
+    const oldLogits = frozenOld ? baseOld : (tf.add(tf.matMul(x, this.wOld), this.bOld) as tf.Tensor2D);
+    const logits = this.wNew ? tf.concat([oldLogits, tf.add(tf.matMul(x, this.wNew), this.bNew!)], 1) : oldLogits;
+    const crossEntropy = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.labelCount), logits) as tf.Scalar;
+    const distillation = this.options.distillation;
+    if (!distillation || !baseOld || frozenOld) return crossEntropy;
+    return tf.add(crossEntropy, distillationLoss(oldLogits, baseOld, distillation.temperature, distillation.weight));
+  }
+
+  /** Features of texts under the current encoder (which changes only when the encoder trains). */
+  encode(bags: Int32Array[]): Float32Array {
+    return encodeBags({ config: this.options.encoder.config, table: this.table }, bags);
+  }
+
+  /** The trained model's weights as plain arrays, head in PyTorch layout. */
+  export(): { encoderTable: Float32Array; head: LinearHead } {
+    const { weight, bias } = this.wholeHead();
+    const rows = weight.transpose();
+    const head = { dim: this.dim, weight: rows.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array };
+    tf.dispose(weight !== this.wOld ? [rows, weight, bias] : [rows]);
+    return { encoderTable: this.table, head };
+  }
+
+  /** Old and new columns as one [dim, labels] weight and one bias; new tensors unless there are no new rows. */
+  private wholeHead(): { weight: tf.Tensor2D; bias: tf.Tensor1D } {
+    if (!this.wNew) return { weight: this.wOld, bias: this.bOld };
+    return { weight: tf.concat([this.wOld, this.wNew], 1), bias: tf.concat([this.bOld, this.bNew!]) };
+  }
+
+  /** A copy of everything training changes, for early stopping to go back to the best epoch. */
+  snapshot(): Snapshot {
+    return {
+      values: this.trainableVariables().map((variable) => variable.dataSync().slice() as Float32Array),
+      table: this.options.trainEncoder ? this.table.slice() : null,
+    };
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.trainableVariables().forEach((variable, i) => variable.assign(tf.tensor(snapshot.values[i], variable.shape)));
+    if (snapshot.table) this.table.set(snapshot.table);
+  }
+
+  dispose(): void {
+    tf.dispose([this.wOld, this.bOld, this.wNew, this.bNew].filter((t) => t !== null));
+    this.optimizer.dispose();
+  }
+
+  private trainableVariables(): tf.Variable[] {
+    const variables: tf.Variable[] = [];
+    if (this.options.trainOldRows) variables.push(this.wOld as tf.Variable, this.bOld as tf.Variable);
+    if (this.wNew) variables.push(this.wNew, this.bNew!);
+    return variables;
+  }
+}
+
+export interface Snapshot {
+  values: Float32Array[];
+  table: Float32Array | null;
+}
+
+/** encoder.ts's layerNormRows in tfjs, so gradients reach the bag means. */
+function layerNorm(x: tf.Tensor2D): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, 1, true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LAYER_NORM_EPSILON)));
+}
+
+/** LwF's term: KL(base || current) of the old-label distributions at temperature T, scaled by T^2 and the weight. */
+function distillationLoss(oldLogits: tf.Tensor2D, baseOldLogits: tf.Tensor2D, temperature: number, weight: number): tf.Scalar {
+  const target = tf.softmax(tf.div(baseOldLogits, temperature));
+  const logCurrent = tf.logSoftmax(tf.div(oldLogits, temperature));
+  const logTarget = tf.log(tf.add(target, 1e-12));
+  const kl = tf.mean(tf.sum(tf.mul(target, tf.sub(logTarget, logCurrent)), 1));
+  return tf.mul(kl, weight * temperature * temperature) as tf.Scalar;
+}
+
+/** The head split into tfjs's [dim, labels] layout: old columns and new columns. */
+function splitColumns(head: LinearHead, oldLabelCount: number): [tf.Tensor2D, tf.Tensor2D] {
+  return tf.tidy(() => {
+    const all = tf.tensor2d(head.weight, [labelCount(head), head.dim]).transpose() as tf.Tensor2D;
+    const newCount = labelCount(head) - oldLabelCount;
+    return [all.slice([0, 0], [head.dim, oldLabelCount]), all.slice([0, oldLabelCount], [head.dim, newCount])];
+  });
+}
+
+export function gatherRows(matrix: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) out.set(matrix.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+  return out;
+}
+

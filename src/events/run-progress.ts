@@ -1,5 +1,6 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import { RunStatus } from '../entities/index.js';
+import { EpochMetrics } from '../training/evaluation.js';
 
 /**
  * What a run reports while it trains: each finished epoch, then its final status. Events travel
@@ -15,18 +16,7 @@ export interface RunProgressEvent {
   error: string | null;
 }
 
-export interface EpochPayload {
-  epoch: number;
-  loss: number;
-  oldAccuracy: number | null;
-  newAccuracy: number | null;
-  overallAccuracy: number;
-  macroF1: number;
-  forgetting: number | null;
-  intrusion: number | null;
-  oldLogitDrift: number | null;
-  seconds: number;
-}
+export type EpochPayload = EpochMetrics;
 
 export const RUN_PROGRESS_CHANNEL = 'headroom_run_progress';
 export const RUN_PROGRESS_TOPIC = 'RUN_PROGRESS';

@@ -1,7 +1,7 @@
 import { TrainingInputError } from './errors.js';
 import { checkSplitData, SplitData } from './data.js';
 import { initialiseTable } from './embedding-bag.js';
-import { EpochMetrics, measure } from './evaluation.js';
+import { EpochMetrics, measure, ModelMetrics } from './evaluation.js';
 import { Classifier, EmbeddingBagConfig } from './model.js';
 import { Random } from './random.js';
 import { checkInteger, checkPositive } from './settings.js';
@@ -64,14 +64,7 @@ export interface BaseTrainingSpec {
 }
 
 /** Metrics of a finished model on the test split. */
-export interface FinalMetrics {
-  oldAccuracy: number | null;
-  newAccuracy: number | null;
-  overallAccuracy: number;
-  macroF1: number;
-  forgetting: number | null;
-  intrusion: number | null;
-  oldLogitDrift: number | null;
+export interface FinalMetrics extends ModelMetrics {
   trainSeconds: number;
 }
 

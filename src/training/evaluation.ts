@@ -2,11 +2,8 @@ import { headLogits } from './logits.js';
 import { LinearHead } from './model.js';
 import { argmaxRows, classificationMetrics, maxAbsDifference } from './metrics.js';
 
-/** What the loop reports after every epoch (DESIGN.md, "Metrics every epoch"). Null where it does not apply. */
-export interface EpochMetrics {
-  epoch: number;
-  /** Mean training loss over the epoch (over the training set before training, for epoch 0). */
-  loss: number;
+/** How a model does on the test split (DESIGN.md, "Metrics every epoch"). Null where a metric does not apply. */
+export interface ModelMetrics {
   oldAccuracy: number | null;
   newAccuracy: number | null;
   overallAccuracy: number;
@@ -14,14 +11,21 @@ export interface EpochMetrics {
   forgetting: number | null;
   intrusion: number | null;
   oldLogitDrift: number | null;
+}
+
+/** What the loop reports after every epoch. */
+export interface EpochMetrics extends ModelMetrics {
+  epoch: number;
+  /** Mean training loss over the epoch (over the training set before training, for epoch 0). */
+  loss: number;
   seconds: number;
 }
 
-export type Measurement = Omit<EpochMetrics, 'epoch' | 'loss' | 'seconds'> & {
+export interface Measurement extends ModelMetrics {
   perLabelAccuracy: Array<number | null>;
   /** Overall accuracy on the validation split; null when it has no examples. */
   validationAccuracy: number | null;
-};
+}
 
 /** Anything that scores features: the model being trained, or a finished head. */
 export interface Scorer {

@@ -38,24 +38,6 @@ export class DatasetObject {
   createdAt: Date;
 }
 
-@ObjectType('DatasetLabelCount', { description: 'How many examples of one label each split of a dataset holds.' })
-export class DatasetLabelCountObject {
-  @Field({ description: 'The label.' })
-  label: string;
-
-  @Field(() => Int, { description: 'Examples in the train split.' })
-  train: number;
-
-  @Field(() => Int, { description: 'Examples in the validation split.' })
-  validation: number;
-
-  @Field(() => Int, { description: 'Examples in the test split.' })
-  test: number;
-
-  @Field(() => Int, { description: 'Examples in all splits.' })
-  total: number;
-}
-
 @ObjectType('SplitCounts', { description: 'How many examples each split of a dataset holds.' })
 export class SplitCountsObject {
   @Field(() => Int, { description: 'Examples in the train split.' })
@@ -66,6 +48,15 @@ export class SplitCountsObject {
 
   @Field(() => Int, { description: 'Examples in the test split.' })
   test: number;
+}
+
+@ObjectType('DatasetLabelCount', { description: 'How many examples of one label each split of a dataset holds.' })
+export class DatasetLabelCountObject extends SplitCountsObject {
+  @Field({ description: 'The label.' })
+  label: string;
+
+  @Field(() => Int, { description: 'Examples in all splits.' })
+  total: number;
 }
 
 @ObjectType('Example', { description: 'One labelled text of a dataset.' })

@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { RunKind, RunStatus } from '../../entities/index.js';
 import { ConnectionType } from './connection.js';
+import { ModelMetricsFields } from './model-metrics.js';
 
 @ObjectType('Run', { description: 'One training job: its settings, where and how it ran, and how it ended.' })
 export class RunObject {
@@ -42,31 +43,10 @@ export class RunObject {
   finishedAt: Date | null;
 }
 
-@ObjectType('RunMetrics', { description: 'Metrics of a run\'s final model on the test split.' })
-export class RunMetricsObject {
-  @Field(() => Float, { nullable: true, description: 'Accuracy on test examples of old labels.' })
-  oldAccuracy: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Accuracy on test examples of new labels.' })
-  newAccuracy: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Accuracy on all test examples.' })
-  overallAccuracy: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Macro-averaged F1 over all labels.' })
-  macroF1: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Old-label accuracy lost against the base checkpoint.' })
-  forgetting: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Share of old-label test examples predicted as a new label.' })
-  intrusion: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Largest absolute change of any old logit against the base checkpoint.' })
-  oldLogitDrift: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Seconds spent training, evaluation excluded.' })
-  trainSeconds: number | null;
+@ObjectType('RunMetrics', { implements: ModelMetricsFields, description: 'Metrics of a run\'s final model on the test split.' })
+export class RunMetricsObject extends ModelMetricsFields {
+  @Field(() => Float, { description: 'Seconds spent in training steps, evaluation excluded.' })
+  trainSeconds: number;
 }
 
 @ObjectType('LabelAccuracy', { description: 'Test accuracy of a run\'s final model on one label.' })

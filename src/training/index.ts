@@ -1,0 +1,45 @@
+/**
+ * Headroom's training engine: what the job layer, the CLI and the benchmarks call. Pure ML: it
+ * imports tfjs and nothing of the database or GraphQL, so it can be read, tested and benchmarked
+ * alone.
+ *
+ * A typical use:
+ *
+ *   const backend = await selectBackend(parseBackendChoice(process.env.TFJS_BACKEND ?? 'auto'), log);
+ *   const base = await trainBase({ labels, settings: resolveBaseSettings({ epochs: 5 }), seed: 0 }, data, { onEpoch });
+ *   await saveCheckpoint(base.model, folder);
+ *   const settings = resolveExpansionSettings('IMPRINT_FROZEN', { epochs: 20 });
+ *   const expanded = await expandHead({ labels: [...labels, 'new_intent'], settings, seed: 0 }, base.model, data, {
+ *     onEpoch,            // every epoch's EpochMetrics, epoch 0 (before training) included
+ *     signal,             // an AbortSignal (or any { aborted }): checked before every batch
+ *     featureCache,       // frozen-encoder features, reused across runs on the same model and data
+ *   });
+ *
+ * Or, to keep the caller's event loop free, the same jobs in a worker thread:
+ *
+ *   const thread = new TrainingThread('auto');
+ *   const result = await thread.run({ kind: 'expand', spec, base: base.model, data }, { onEpoch, signal });
+ *
+ * Errors: TrainingInputError (a setting or input to fix; `field` names it) and TrainingCancelled.
+ */
+export { BACKEND_CHOICES, parseBackendChoice, selectBackend } from './backend.js';
+export type { BackendChoice, BackendInfo, BackendName } from './backend.js';
+export { DEFAULT_BASE_SETTINGS, resolveBaseSettings, trainBase } from './base-training.js';
+export type { BaseTrainingSettings, BaseTrainingSpec, FinalMetrics, TrainingResult } from './base-training.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export type { SplitData, LabeledTexts } from './data.js';
+export { TrainingCancelled, TrainingInputError } from './errors.js';
+export type { CancellationSignal } from './errors.js';
+export type { EpochMetrics, ModelMetrics } from './evaluation.js';
+export { encodeTexts, MemoryFeatureCache } from './features.js';
+export type { FeatureCache } from './features.js';
+export { expandHead } from './head-expansion.js';
+export type { ExpansionOptions, ExpansionSpec } from './head-expansion.js';
+export { headLogits } from './logits.js';
+export type { Classifier, Encoder, LinearHead } from './model.js';
+export { exportHeadSafetensors, importHeadSafetensors } from './safetensors.js';
+export { DEFAULT_OPTIMISATION, PRESET_NAMES, PRESETS, resolveExpansionSettings } from './settings.js';
+export type { ExemplarSelection, ExpansionOverrides, ExpansionSettings, HeadInit, PresetName, Trainable } from './settings.js';
+export type { TrainingHooks } from './train-loop.js';
+export { TrainingThread } from './training-thread.js';
+export type { ThreadHooks, TrainingJob } from './training-thread.js';

@@ -1,39 +1,92 @@
 import express from 'express';
+import { ArtifactStore } from './artifacts/artifact-store.js';
 import { Config } from './config.js';
 import { Database, openDatabase } from './db/database.js';
 import { NotificationListener } from './events/notification-listener.js';
-import { createEventPubSub } from './events/run-progress.js';
+import { createEventPubSub, RUN_PROGRESS_CHANNEL, RUN_PROGRESS_TOPIC, RunProgressEvent } from './events/run-progress.js';
 import { buildHeadroomSchema } from './graphql/schema.js';
+import { JobQueue } from './jobs/job-queue.js';
+import { RunLifecycle } from './jobs/run-lifecycle.js';
+import { Supervisor } from './jobs/supervisor.js';
+import { WorkerPool } from './jobs/worker-pool.js';
 import { Log } from './log.js';
-import { HttpServer, startHttpServer } from './server/http-server.js';
+import { startHttpServer } from './server/http-server.js';
 import { createServices, Services } from './services/index.js';
+import { parseBackendChoice } from './training/index.js';
 
-/** A running Headroom API: database, event listener and HTTP/WebSocket server, stopped in reverse order. */
-export interface Headroom {
-  url: string;
-  services: Services;
+/** The parts every Headroom process shares: database, queue, services, run supervision. */
+export interface Core {
   database: Database;
+  queue: JobQueue;
+  services: Services;
+  artifacts: ArtifactStore;
+  lifecycle: RunLifecycle;
+  /** Stops what was started, last started first. */
   close(): Promise<void>;
+  /** Registers something to stop in close(). */
+  onClose(stop: () => Promise<void>): void;
 }
 
-export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app: express.Express) => void): Promise<Headroom> {
+export async function startCore(config: Config, log: Log): Promise<Core> {
   const database = await openDatabase(config, log);
   const stack: Array<() => Promise<void>> = [() => database.close()];
   const close = async () => {
-    for (const stop of stack.reverse()) await stop();
+    while (stack.length > 0) await stack.pop()!();
   };
   try {
-    const services = createServices(database.dataSource);
-    const pubSub = createEventPubSub();
-    const listener = new NotificationListener(database.url, pubSub, log);
-    await listener.start();
-    stack.push(() => listener.stop());
-    const schema = await buildHeadroomSchema(pubSub);
-    const server: HttpServer = await startHttpServer({ schema, context: { services, events: pubSub }, host: config.host, port: config.port, log, extraRoutes });
-    stack.push(() => server.close());
-    return { url: server.url, services, database, close };
+    const queue = await JobQueue.start(database.url, log);
+    stack.push(() => queue.stop());
+    const services = createServices(database.dataSource, queue);
+    const lifecycle = new RunLifecycle(database.dataSource, queue);
+    const supervisor = new Supervisor(lifecycle, config.heartbeatSeconds, log);
+    supervisor.start();
+    stack.push(() => supervisor.stop());
+    const artifacts = new ArtifactStore(config.home);
+    const core: Core = { database, queue, services, artifacts, lifecycle, close, onClose: (stop) => void stack.push(stop) };
+    if (config.workers > 0) {
+      const pool = await WorkerPool.start({
+        dataSource: database.dataSource,
+        databaseUrl: database.url,
+        queue,
+        lifecycle,
+        services,
+        artifacts,
+        size: config.workers,
+        backend: parseBackendChoice(config.tfjsBackend),
+        heartbeatSeconds: config.heartbeatSeconds,
+        log,
+      });
+      stack.push(() => pool.stop());
+    }
+    return core;
   } catch (error) {
     await close();
+    throw error;
+  }
+}
+
+/** A running Headroom API: the core, live progress, and the HTTP/WebSocket server. */
+export interface Headroom extends Core {
+  url: string;
+}
+
+export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app: express.Express) => void): Promise<Headroom> {
+  const core = await startCore(config, log);
+  try {
+    const pubSub = createEventPubSub();
+    const listener = new NotificationListener(
+      core.database.url,
+      { [RUN_PROGRESS_CHANNEL]: (payload) => pubSub.publish(RUN_PROGRESS_TOPIC, JSON.parse(payload) as RunProgressEvent) },
+      log,
+    );
+    await listener.start();
+    core.onClose(() => listener.stop());
+    const schema = await buildHeadroomSchema(pubSub);
+    const server = await startHttpServer({ schema, context: { services: core.services, events: pubSub }, host: config.host, port: config.port, log, extraRoutes });
+    core.onClose(() => server.close());
+    return { ...core, url: server.url };
+  } catch (error) {
+    await core.close();
     throw error;
   }
 }

@@ -3,11 +3,13 @@ import { benchCommand } from './commands/bench.js';
 import { migrate } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
 import { serve } from './commands/serve.js';
+import { worker } from './commands/worker.js';
 
 const USAGE = `Usage: headroom <command>
 
 Commands:
-  serve             GraphQL API at /graphql and the GraphiQL IDE at /graphiql
+  serve             GraphQL API at /graphql, the GraphiQL IDE at /graphiql, and training workers
+  worker            a training-only process (any number, on any machine sharing the database)
   migrate           apply database migrations and exit
   schema [--check]  write schema.graphql from the code (--check: fail if it is stale)
   bench <scenario>  benchmarks on a CSV (headroom bench --help)
@@ -17,6 +19,7 @@ Configuration is read from the environment; README.md lists every variable.`;
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
+  worker: () => worker(),
   migrate: () => migrate(),
   schema: (args) => schemaCommand(args),
   bench: (args) => benchCommand(args),

@@ -74,36 +74,46 @@ describe('base training and checkpoints', () => {
 
 describe('training in a worker thread', () => {
   let thread: TrainingThread;
+  let folder: string;
   before(() => {
     thread = new TrainingThread('wasm');
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-thread-'));
   });
-  after(() => thread.close());
+  after(async () => {
+    await thread.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
 
-  test('gives the same metrics as training in this thread, and reports every epoch', async () => {
+  test('gives the same metrics and weights as training in this thread, reports every epoch, and saves the model', async () => {
     await selectBackend('wasm');
     const { base, labels, data } = await s1Scenario(3);
+    await saveCheckpoint(base, path.join(folder, 'base'));
     const spec = { labels, settings: resolveExpansionSettings('LWF', { epochs: 3 }), seed: 2 };
     const reported: number[] = [];
-    const inThread = await thread.run({ kind: 'expand', spec, base, data }, { onEpoch: (m) => void reported.push(m.epoch) });
+    const output = path.join(folder, 'expanded');
+    const inThread = await thread.run({ kind: 'expand', spec, base: path.join(folder, 'base'), data, output }, { onEpoch: (m) => void reported.push(m.epoch) });
     const { expandHead } = await import('../src/training/head-expansion.js');
     const here = await expandHead(spec, base, data);
     assert.deepEqual(reported, [0, 1, 2, 3]);
     assert.equal((await thread.backend()).backend, 'wasm');
-    const withoutTime = (result: TrainingResult) => result.epochs.map(({ seconds: _s, ...metrics }) => metrics);
+    const withoutTime = (result: { epochs: TrainingResult['epochs'] }) => result.epochs.map(({ seconds: _s, ...metrics }) => metrics);
     assert.deepEqual(withoutTime(inThread), withoutTime(here));
-    assert.deepEqual(inThread.model.head.weight, here.model.head.weight);
+    const saved = await loadCheckpoint(output);
+    assert.deepEqual(saved.model.head.weight, here.model.head.weight);
+    assert.equal(inThread.checkpoint.sizeBytes, fs.readdirSync(output).reduce((total, file) => total + fs.statSync(path.join(output, file)).size, 0));
   });
 
-  test('stops when the caller aborts, and takes the next job afterwards', async () => {
+  test('stops when the caller aborts, writes nothing, and takes the next job afterwards', async () => {
     const { labels, data } = syntheticIntents({ labels: 8, train: 30, validation: 5, test: 10, seed: 4 });
     const controller = new AbortController();
     const settings = resolveBaseSettings({ ...SMALL_BASE, epochs: 50, batchSize: 4 });
-    const job = { kind: 'base' as const, spec: { labels, settings, seed: 1 }, data };
+    const job = { kind: 'base' as const, spec: { labels, settings, seed: 1 }, data, output: path.join(folder, 'cancelled') };
     await assert.rejects(
       thread.run(job, { onEpoch: (m) => void (m.epoch === 1 && controller.abort()), signal: controller.signal }),
       (error: Error) => error.name === 'TrainingCancelled',
     );
-    const done = await thread.run({ ...job, spec: { ...job.spec, settings: { ...settings, epochs: 1 } } });
+    assert.equal(fs.existsSync(job.output), false);
+    const done = await thread.run({ ...job, spec: { ...job.spec, settings: { ...settings, epochs: 1 } }, output: path.join(folder, 'next') });
     assert.equal(done.epochs.length, 2);
   });
 });

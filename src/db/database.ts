@@ -10,6 +10,25 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Any number for the advisory lock that serialises migrations; only Headroom processes take it. */
+const MIGRATION_LOCK = 7_246_812;
+
+/**
+ * TypeORM takes no lock of its own, so an API and a worker starting together could both apply the
+ * same migration; the second one waits here and then finds nothing left to do.
+ */
+async function migrateExclusively(dataSource: DataSource) {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>, log: (line: string) => void): Promise<Database> {
   let embedded: EmbeddedPostgres | null = null;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.home, log);
@@ -17,8 +36,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>,
   const dataSource = createDataSource(url);
   try {
     await dataSource.initialize();
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    for (const migration of applied) log(`applied migration ${migration.name}`);
+    for (const migration of await migrateExclusively(dataSource)) log(`applied migration ${migration.name}`);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();

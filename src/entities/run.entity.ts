@@ -93,6 +93,18 @@ export class Run {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  /** The queue job that carries it (pg-boss job id). */
+  @Column({ type: 'uuid', nullable: true })
+  jobId: string | null;
+
+  /** Last sign of life from the worker training it; a stale one means that worker died. */
+  @Column({ type: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null;
+
+  /** Set by cancelRun while the run trains; the worker stops at the next batch. */
+  @Column({ type: 'timestamptz', nullable: true })
+  cancelRequestedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

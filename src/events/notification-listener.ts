@@ -1,13 +1,14 @@
 import pg from 'pg';
-import { EventPubSub, RUN_PROGRESS_CHANNEL, RUN_PROGRESS_TOPIC, RunProgressEvent } from './run-progress.js';
+import { Log } from '../log.js';
 
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * Holds one LISTEN connection and republishes run progress notifications to this process's
- * subscribers. When PostgreSQL goes away (restart, network), it reconnects with backoff instead of
- * taking the API down; events sent while disconnected are lost, which is why clients can always
- * re-read a run's epochs with a query.
+ * Holds one LISTEN connection and hands each notification to the handler of its channel. When
+ * PostgreSQL goes away (restart, network), it reconnects with backoff instead of taking the
+ * process down; notifications sent while it was disconnected are lost, which is why every
+ * consumer also has a way to catch up (clients re-read a run's epochs, workers poll for
+ * cancellation with their heartbeat).
  */
 export class NotificationListener {
   private client: pg.Client | null = null;
@@ -16,8 +17,8 @@ export class NotificationListener {
 
   constructor(
     private readonly url: string,
-    private readonly pubSub: EventPubSub,
-    private readonly log: (line: string) => void,
+    private readonly handlers: Record<string, (payload: string) => void>,
+    private readonly log: Log,
   ) {}
 
   async start(): Promise<void> {
@@ -36,28 +37,27 @@ export class NotificationListener {
     const client = new pg.Client({ connectionString: this.url, application_name: 'headroom-listener' });
     client.on('error', (error) => this.reconnect(client, error));
     client.on('end', () => this.reconnect(client, new Error('connection closed')));
-    client.on('notification', (message) => {
-      if (message.channel !== RUN_PROGRESS_CHANNEL || !message.payload) return;
-      this.pubSub.publish(RUN_PROGRESS_TOPIC, JSON.parse(message.payload) as RunProgressEvent);
+    client.on('notification', ({ channel, payload }) => {
+      if (payload !== undefined) this.handlers[channel]?.(payload);
     });
     await client.connect();
-    await client.query(`LISTEN ${RUN_PROGRESS_CHANNEL}`);
+    for (const channel of Object.keys(this.handlers)) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     this.client = client;
   }
 
-  private reconnect(client: pg.Client, error: Error, attempt = 0): void {
+  private reconnect(client: pg.Client, error: Error): void {
     if (this.stopped || this.client !== client) return;
     this.client = null;
     this.log(`lost the PostgreSQL LISTEN connection (${error.message}); reconnecting`);
-    const tryAgain = (n: number) => {
+    const tryAgain = (attempt: number) => {
       this.retry = setTimeout(() => {
         if (this.stopped) return;
         this.connect().then(
           () => this.log('LISTEN connection restored'),
-          () => tryAgain(n + 1),
+          () => tryAgain(attempt + 1),
         );
-      }, Math.min(MAX_BACKOFF_MS, 100 * 2 ** n));
+      }, Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
     };
-    tryAgain(attempt);
+    tryAgain(0);
   }
 }

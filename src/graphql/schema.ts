@@ -4,16 +4,18 @@ import { buildSchema } from 'type-graphql';
 import { GraphQLSchema } from 'graphql';
 import { EventPubSub } from '../events/run-progress.js';
 import './enums.js';
+import './training-enums.js';
 import { CheckpointResolver } from './resolvers/checkpoint.resolver.js';
 import { DatasetResolver } from './resolvers/dataset.resolver.js';
 import { ExperimentResolver } from './resolvers/experiment.resolver.js';
 import { LabelSetResolver } from './resolvers/label-set.resolver.js';
+import { LaunchResolver } from './resolvers/launch.resolver.js';
 import { RunProgressResolver } from './resolvers/run-progress.resolver.js';
 import { RunResolver } from './resolvers/run.resolver.js';
 
 export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver],
+    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver, LaunchResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     validate: false,
     pubSub,

@@ -18,10 +18,15 @@ export interface ExtendLabelSetInput {
 export class LabelSetService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(input: CreateLabelSetInput): Promise<LabelSet> {
+  create(input: CreateLabelSetInput): Promise<LabelSet> {
+    return this.dataSource.transaction((manager) => this.createIn(manager, input));
+  }
+
+  /** create() inside the caller's transaction. */
+  createIn(manager: EntityManager, input: CreateLabelSetInput): Promise<LabelSet> {
     const name = requireName(input.name, 'input.name');
     const labels = requireLabels(input.labels, 'input.labels', []);
-    return this.dataSource.transaction((manager) => insertLabelSet(manager, { name, version: 1, parentId: null }, labels));
+    return insertLabelSet(manager, { name, version: 1, parentId: null }, labels);
   }
 
   /** A child that appends labels: index i of the parent is index i of the child, always. */

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
-import { EpochPayload, RUN_PROGRESS_CHANNEL, RunProgressEvent } from '../events/run-progress.js';
+import { publishRunProgress } from '../events/publish.js';
+import { EpochPayload } from '../events/run-progress.js';
 import { notFound } from './errors.js';
 import { Page, PageArgs, pageNewestFirst } from './pagination.js';
 
@@ -39,8 +40,7 @@ export class RunService {
     await this.dataSource.transaction(async (manager) => {
       await manager.upsert(EpochMetric, { runId, ...epoch }, ['runId', 'epoch']);
       const run = await manager.findOneByOrFail(Run, { id: runId });
-      const event: RunProgressEvent = { runId, experimentId: run.experimentId, status: run.status, epoch, error: null };
-      await manager.query('SELECT pg_notify($1, $2)', [RUN_PROGRESS_CHANNEL, JSON.stringify(event)]);
+      await publishRunProgress(manager, { runId, experimentId: run.experimentId, status: run.status, epoch, error: null });
     });
   }
 }

@@ -42,4 +42,4 @@ export { DEFAULT_OPTIMISATION, PRESET_NAMES, PRESETS, resolveExpansionSettings }
 export type { ExemplarSelection, ExpansionOverrides, ExpansionSettings, HeadInit, PresetName, Trainable } from './settings.js';
 export type { TrainingHooks } from './train-loop.js';
 export { TrainingThread } from './training-thread.js';
-export type { ThreadHooks, TrainingJob } from './training-thread.js';
+export type { ThreadHooks, ThreadResult, TrainingJob } from './training-thread.js';

@@ -1,8 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BackendChoice, selectBackend } from './backend.js';
-import { trainBase, TrainingResult } from './base-training.js';
+import { trainBase } from './base-training.js';
+import { saveCheckpoint } from './checkpoint.js';
 import { TrainingCancelled, TrainingInputError } from './errors.js';
+import { EpochMetrics } from './evaluation.js';
 import { MemoryFeatureCache } from './features.js';
+import { CheckpointCache } from './checkpoint-cache.js';
 import { expandHead } from './head-expansion.js';
 import type { ThreadMessage, TrainingJob } from './training-thread.js';
 
@@ -13,6 +16,7 @@ const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => port.post
 const log = (line: string) => post({ type: 'log', line });
 const signal = { get aborted() { return Atomics.load(cancelFlag, 0) === 1; } };
 const featureCache = new MemoryFeatureCache();
+const baseModels = new CheckpointCache(2);
 
 selectBackend(backend, log).then(
   (info) => {
@@ -23,15 +27,14 @@ selectBackend(backend, log).then(
 );
 
 async function run(job: TrainingJob): Promise<void> {
-  const hooks = { onEpoch: (metrics: TrainingResult['epochs'][number]) => post({ type: 'epoch', metrics }), signal, log };
+  const hooks = { onEpoch: (metrics: EpochMetrics) => post({ type: 'epoch', metrics }), signal, log };
   try {
-    const result =
-      job.kind === 'base' ? await trainBase(job.spec, job.data, hooks) : await expandHead(job.spec, job.base, job.data, { ...hooks, featureCache });
-    // The weights move to the parent without a copy; an unchanged (frozen) encoder table is this
-    // thread's cached input, so it is copied instead of being taken away from the cache's owner.
-    const transfer = [result.model.head.weight.buffer as ArrayBuffer, result.model.head.bias.buffer as ArrayBuffer];
-    if (job.kind === 'base' || job.spec.settings.trainable === 'FULL_MODEL') transfer.push(result.model.encoder.table.buffer as ArrayBuffer);
-    post({ type: 'done', result }, transfer);
+    const { model, ...result } =
+      job.kind === 'base'
+        ? await trainBase(job.spec, job.data, hooks)
+        : await expandHead(job.spec, await baseModels.load(job.base), job.data, { ...hooks, featureCache });
+    const checkpoint = await saveCheckpoint(model, job.output);
+    post({ type: 'done', result: { ...result, encoder: model.encoder.config, checkpoint } });
   } catch (error) {
     const { name, message, stack } = error as Error;
     post({

@@ -2,16 +2,27 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BackendChoice, BackendInfo } from './backend.js';
 import { BaseTrainingSpec, TrainingResult } from './base-training.js';
+import { SavedCheckpoint } from './checkpoint.js';
 import { SplitData } from './data.js';
 import { TrainingCancelled, TrainingInputError } from './errors.js';
 import { EpochMetrics } from './evaluation.js';
 import { ExpansionSpec } from './head-expansion.js';
-import { Classifier } from './model.js';
+import { EmbeddingBagConfig } from './model.js';
 
-/** One training, described in plain data so it can cross into a worker thread. */
+/**
+ * One training, described in plain data so it can cross into a worker thread. Models travel as
+ * checkpoint folders, not arrays: the thread loads the base model itself (and keeps it for the
+ * next job on the same model) and saves the trained one to `output`.
+ */
 export type TrainingJob =
-  | { kind: 'base'; spec: BaseTrainingSpec; data: SplitData }
-  | { kind: 'expand'; spec: ExpansionSpec; base: Classifier; data: SplitData };
+  | { kind: 'base'; spec: BaseTrainingSpec; data: SplitData; output: string }
+  | { kind: 'expand'; spec: ExpansionSpec; base: string; data: SplitData; output: string };
+
+/** A finished job: the metrics, and what was written to the output folder. */
+export interface ThreadResult extends Omit<TrainingResult, 'model'> {
+  encoder: EmbeddingBagConfig;
+  checkpoint: SavedCheckpoint;
+}
 
 export interface ThreadHooks {
   onEpoch?(metrics: EpochMetrics): void | Promise<void>;
@@ -24,7 +35,7 @@ export type ThreadMessage =
   | { type: 'ready'; backend: BackendInfo }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'log'; line: string }
-  | { type: 'done'; result: TrainingResult }
+  | { type: 'done'; result: ThreadResult }
   | { type: 'failed'; error: { name: string; message: string; field?: string; batchesDone?: number; stack?: string } };
 
 /**
@@ -57,7 +68,7 @@ export class TrainingThread {
     return this.ready;
   }
 
-  async run(job: TrainingJob, hooks: ThreadHooks = {}): Promise<TrainingResult> {
+  async run(job: TrainingJob, hooks: ThreadHooks = {}): Promise<ThreadResult> {
     if (this.busy) throw new Error('this training thread is already running a job');
     await this.ready;
     this.busy = true;
@@ -68,7 +79,7 @@ export class TrainingThread {
     // Epoch reports are handled in order, each after the previous one settled.
     let reports: Promise<void> = Promise.resolve();
     try {
-      return await new Promise<TrainingResult>((resolve, reject) => {
+      return await new Promise<ThreadResult>((resolve, reject) => {
         const onExit = (code: number) => reject(new Error(`the training thread exited (code ${code})`));
         this.worker.once('exit', onExit);
         this.listener = (message) => {

@@ -25,11 +25,23 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** The real Headroom API on a free loopback port, with its own fresh database. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * The real Headroom API on a free loopback port, with its own fresh database and home folder.
+ * No training threads unless asked for: most API tests train nothing.
+ */
+export async function startTestServer(options: { workers?: number; heartbeatSeconds?: number } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-home-'));
-  const config = { ...readConfig({}), port: 0, host: '127.0.0.1', databaseUrl: database.url, home };
+  const config = {
+    ...readConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: database.url,
+    home,
+    tfjsBackend: 'wasm',
+    workers: options.workers ?? 0,
+    heartbeatSeconds: options.heartbeatSeconds ?? 0.5,
+  };
   const headroom = await startHeadroom(config, () => undefined, (app) => app.use(graphiqlRouter()));
   const graphqlUrl = `${headroom.url}/graphql`;
   const graphql = async <T>(query: string, variables?: Record<string, unknown>) => {

@@ -27,6 +27,16 @@ export class RunResolver {
     return services.runs.get(id);
   }
 
+  @FieldResolver(() => String, { nullable: true, description: 'The preset the settings started from; null for base training.' })
+  preset(@Root() run: Run) {
+    return (run.settings.preset as string | undefined) ?? null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True once cancelRun was asked for; the status turns CANCELLED when the worker stops.' })
+  cancelRequested(@Root() run: Run) {
+    return run.cancelRequestedAt !== null;
+  }
+
   @FieldResolver(() => [EpochMetricObject], { description: 'Metrics after every finished epoch, in order: ready to plot.' })
   epochs(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
     return services.runs.epochs(run.id);

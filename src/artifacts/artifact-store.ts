@@ -1,0 +1,30 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where checkpoint folders live: `<HEADROOM_HOME>/artifacts`, shared by the API and every worker
+ * (a shared volume when they run on several machines). The database stores paths relative to the
+ * root, so the store can move.
+ */
+export class ArtifactStore {
+  readonly root: string;
+
+  constructor(home: string) {
+    this.root = path.join(home, 'artifacts');
+  }
+
+  /** The relative path a new checkpoint with this id is written to. */
+  checkpointPath(checkpointId: string): string {
+    return path.posix.join('checkpoints', checkpointId);
+  }
+
+  absolute(relativePath: string): string {
+    const resolved = path.resolve(this.root, relativePath);
+    if (!resolved.startsWith(this.root + path.sep)) throw new Error(`artifact path ${relativePath} leaves the artifact store`);
+    return resolved;
+  }
+
+  async remove(relativePath: string): Promise<void> {
+    await fs.rm(this.absolute(relativePath), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,120 @@
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import type { ExemplarSelection, HeadInit, PresetName, Trainable } from '../../training/index.js';
+import { ExemplarSelectionEnum, HeadInitEnum, Preset, TrainableEnum } from '../training-enums.js';
+
+@InputType('EncoderOptions', { description: 'Shape of a base model\'s encoder; omitted fields take the defaults.' })
+export class EncoderOptionsInput {
+  @Field(() => Int, { nullable: true, description: 'Feature dimensions (default 128).' })
+  dim?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Rows of the hashed embedding table (default 262144).' })
+  buckets?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Word n-grams up to this length (default 2).' })
+  wordNgrams?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Shortest character n-gram (default 3; 0 for none).' })
+  charNgramMin?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Longest character n-gram (default 5).' })
+  charNgramMax?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Standardise features with a LayerNorm, as transformer encoders do (default true).' })
+  layerNorm?: boolean | null;
+}
+
+@InputType('TrainBaseModelInput', { description: 'A classifier to train from scratch; omitted settings take the defaults.' })
+export class TrainBaseModelInput {
+  @Field(() => ID, { description: 'The dataset: its train split trains, validation stops early, test measures.' })
+  datasetId: string;
+
+  @Field(() => ID, { nullable: true, description: 'Labels (head rows) to train; default: a new label set of all the dataset\'s labels, alphabetically.' })
+  labelSetId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seed of every random choice (default 0).' })
+  seed?: number | null;
+
+  @Field(() => EncoderOptionsInput, { nullable: true, description: 'Encoder shape.' })
+  encoder?: EncoderOptionsInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'Passes over the training data: 1 to 1000.' })
+  epochs?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Adam learning rate of the head: finite, above 0.' })
+  learningRate?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Adam learning rate of the embedding table: finite, above 0.' })
+  encoderLearningRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Examples per step: 1 or more.' })
+  batchSize?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Stop after this many epochs without a better validation accuracy, keeping the best; default off.' })
+  earlyStoppingPatience?: number | null;
+}
+
+@InputType('DistillationInput', { description: 'Learning without Forgetting: keep the old-label outputs close to the base model\'s.' })
+export class DistillationInput {
+  @Field(() => Float, { description: 'Softmax temperature: above 0 (2 is common).' })
+  temperature: number;
+
+  @Field(() => Float, { description: 'Weight of the distillation term against cross-entropy: above 0.' })
+  weight: number;
+}
+
+@InputType('StrategyInput', {
+  description:
+    'One head-expansion strategy: a preset (default ORIGINAL_RECIPE) and any axis to change. The run stores the fully resolved settings.',
+})
+export class StrategyInput {
+  @Field(() => Preset, { nullable: true, description: 'Starting point; default ORIGINAL_RECIPE.' })
+  preset?: PresetName | null;
+
+  @Field(() => HeadInitEnum, { nullable: true, description: 'How the new rows start.' })
+  init?: HeadInit | null;
+
+  @Field(() => TrainableEnum, { nullable: true, description: 'What trains.' })
+  trainable?: Trainable | null;
+
+  @Field(() => Int, { nullable: true, description: 'Old-label examples kept per old label for rehearsal: 0 or more.' })
+  rehearsalPerLabel?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Rehearse on all old training data (joint retraining); overrides rehearsalPerLabel.' })
+  rehearseAllOldData?: boolean | null;
+
+  @Field(() => ExemplarSelectionEnum, { nullable: true, description: 'How rehearsal examples are picked.' })
+  exemplarSelection?: ExemplarSelection | null;
+
+  @Field(() => DistillationInput, { nullable: true, description: 'Distillation settings; pass null explicitly to turn a preset\'s distillation off.' })
+  distillation?: DistillationInput | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Rescale the new rows to the old rows\' mean norm after training.' })
+  weightAligning?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: 'Passes over the training data: 1 to 1000.' })
+  epochs?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Adam learning rate of the head: finite, above 0.' })
+  learningRate?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Adam learning rate of the embedding table (FULL_MODEL): finite, above 0.' })
+  encoderLearningRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Examples per step: 1 or more.' })
+  batchSize?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Stop after this many epochs without a better validation accuracy, keeping the best.' })
+  earlyStoppingPatience?: number | null;
+}
+
+@InputType('LaunchHeadExpansionInput', { description: 'Strategies to run side by side on an experiment, each once per seed.' })
+export class LaunchHeadExpansionInput {
+  @Field(() => ID, { description: 'The experiment; it needs a base checkpoint.' })
+  experimentId: string;
+
+  @Field(() => [StrategyInput], { description: 'The strategies to compare.' })
+  strategies: StrategyInput[];
+
+  @Field(() => [Int], { nullable: true, description: 'Seeds; one run per strategy and seed. Default [0].' })
+  seeds?: number[] | null;
+}

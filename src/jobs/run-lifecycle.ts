@@ -1,0 +1,149 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Checkpoint, Run, RunStatus } from '../entities/index.js';
+import { publishRunStatus } from '../events/publish.js';
+import { BackendInfo, ThreadResult } from '../training/index.js';
+import { JobQueue } from './job-queue.js';
+
+/** Attempts a run gets before a crash (or error) fails it for good. */
+export const MAX_ATTEMPTS = 3;
+
+export interface Claim {
+  run: Run;
+  /** This attempt's number: every later write checks it, so a worker presumed dead cannot overwrite its successor. */
+  attempt: number;
+}
+
+/**
+ * Every change of a run's status, each in one transaction with the notification that announces
+ * it. Writes after the claim are fenced by (status RUNNING, attempts = this attempt).
+ */
+export class RunLifecycle {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
+  ) {}
+
+  /** Starts the attempt carried by job `jobId`, or returns null when the job is stale or the run should not start. */
+  claim(runId: string, jobId: string): Promise<Claim | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+      if (!run || run.jobId !== jobId || ![RunStatus.QUEUED, RunStatus.RUNNING].includes(run.status)) return null;
+      if (run.cancelRequestedAt) {
+        await this.end(manager, run, RunStatus.CANCELLED, null);
+        return null;
+      }
+      Object.assign(run, { status: RunStatus.RUNNING, attempts: run.attempts + 1, startedAt: new Date(), heartbeatAt: new Date(), finishedAt: null, error: null });
+      await manager.save(run);
+      await publishRunStatus(manager, run);
+      return { run, attempt: run.attempts };
+    });
+  }
+
+  /** Marks the attempt alive; null when it no longer owns the run, else whether a cancel was asked for. */
+  async heartbeat({ run, attempt }: Claim): Promise<{ cancelRequested: boolean } | null> {
+    const [rows] = await this.dataSource.query(
+      `UPDATE run SET heartbeat_at = now() WHERE id = $1 AND attempts = $2 AND status = 'RUNNING' RETURNING cancel_requested_at`,
+      [run.id, attempt],
+    );
+    return rows.length === 0 ? null : { cancelRequested: rows[0].cancel_requested_at !== null };
+  }
+
+  async recordBackend({ run, attempt }: Claim, backend: BackendInfo): Promise<void> {
+    await this.dataSource.query(`UPDATE run SET backend = $3, versions = $4 WHERE id = $1 AND attempts = $2`, [
+      run.id,
+      attempt,
+      backend.backend,
+      { ...backend.versions, node: process.versions.node },
+    ]);
+  }
+
+  /**
+   * Stores the outcome and the checkpoint row together. False when the attempt lost the run in the
+   * meantime (the caller then deletes the checkpoint folder it wrote).
+   */
+  succeed(claim: Claim, result: ThreadResult, checkpoint: { id: string; artifactPath: string }, labels: string[]): Promise<boolean> {
+    return this.fenced(claim, async (manager, run) => {
+      await manager.insert(Checkpoint, {
+        id: checkpoint.id,
+        labelSetId: run.labelSetId,
+        parentId: run.baseCheckpointId,
+        producedByRunId: run.id,
+        encoder: { ...result.encoder },
+        artifactPath: checkpoint.artifactPath,
+        sizeBytes: result.checkpoint.sizeBytes,
+      });
+      // A retried attempt that stopped earlier (early stopping is deterministic, so only after a code change) leaves no stale epochs.
+      await manager.query('DELETE FROM epoch_metric WHERE run_id = $1 AND epoch > $2', [run.id, result.epochs.length - 1]);
+      run.finalMetrics = { ...result.final };
+      run.perLabelAccuracy = Object.fromEntries(
+        labels.flatMap((label, i) => (result.perLabelAccuracy[i] === null ? [] : [[label, result.perLabelAccuracy[i]!]])),
+      );
+      await this.end(manager, run, RunStatus.SUCCEEDED, null);
+    });
+  }
+
+  cancelled(claim: Claim): Promise<boolean> {
+    return this.fenced(claim, (manager, run) => this.end(manager, run, RunStatus.CANCELLED, null));
+  }
+
+  fail(claim: Claim, error: string): Promise<boolean> {
+    return this.fenced(claim, (manager, run) => this.end(manager, run, RunStatus.FAILED, error));
+  }
+
+  /** Puts the run back in the queue with a new job; `countAttempt: false` for interruptions that are not the run's fault. */
+  requeue(claim: Claim, reason: string, countAttempt: boolean): Promise<boolean> {
+    return this.fenced(claim, (manager, run) => this.queueAgain(manager, run, reason, countAttempt));
+  }
+
+  /**
+   * Runs whose worker stopped sending heartbeats (killed, machine gone) go back to the queue, or
+   * fail once they have used their attempts. Safe to call from every process at once: each stale
+   * run is taken by one caller (SKIP LOCKED).
+   */
+  reclaimStale(staleSeconds: number): Promise<Run[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const stale = await manager
+        .createQueryBuilder(Run, 'run')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .where('run.status = :running', { running: RunStatus.RUNNING })
+        .andWhere(`run.heartbeat_at < now() - make_interval(secs => :staleSeconds)`, { staleSeconds })
+        .getMany();
+      for (const run of stale) {
+        if (run.jobId) await this.queue.fail(run.jobId, manager);
+        const reason = `the worker training attempt ${run.attempts} stopped responding`;
+        if (run.cancelRequestedAt) await this.end(manager, run, RunStatus.CANCELLED, null);
+        else if (run.attempts >= MAX_ATTEMPTS) await this.end(manager, run, RunStatus.FAILED, `${reason}; gave up after ${run.attempts} attempts`);
+        else await this.queueAgain(manager, run, reason, true);
+      }
+      return stale;
+    });
+  }
+
+  private async queueAgain(manager: EntityManager, run: Run, reason: string, countAttempt: boolean): Promise<void> {
+    Object.assign(run, {
+      status: RunStatus.QUEUED,
+      error: reason,
+      heartbeatAt: null,
+      attempts: countAttempt ? run.attempts : run.attempts - 1,
+      jobId: await this.queue.enqueue(run.id, manager),
+    });
+    await manager.save(run);
+    await publishRunStatus(manager, run);
+  }
+
+  private async end(manager: EntityManager, run: Run, status: RunStatus, error: string | null): Promise<void> {
+    Object.assign(run, { status, error, finishedAt: new Date(), heartbeatAt: null });
+    await manager.save(run);
+    await publishRunStatus(manager, run);
+  }
+
+  private fenced(claim: Claim, change: (manager: EntityManager, run: Run) => Promise<void>): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await manager.findOne(Run, { where: { id: claim.run.id }, lock: { mode: 'pessimistic_write' } });
+      if (!run || run.status !== RunStatus.RUNNING || run.attempts !== claim.attempt) return false;
+      await change(manager, run);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,220 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
+import { publishRunCancel, publishRunStatus } from '../events/publish.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import {
+  BaseTrainingSettings,
+  ExpansionOverrides,
+  PresetName,
+  resolveBaseSettings,
+  resolveExpansionSettings,
+  TrainingInputError,
+} from '../training/index.js';
+import { badInput, conflict, HeadroomError, notFound } from './errors.js';
+import { CheckpointService } from './checkpoints.js';
+import { ExperimentService } from './experiments.js';
+import { LabelSetService } from './label-sets.js';
+
+const MAX_RUNS_PER_LAUNCH = 100;
+const MAX_SEED = 2 ** 31 - 1;
+
+export interface TrainBaseModelInput {
+  datasetId: string;
+  labelSetId?: string | null;
+  seed?: number | null;
+  settings: Partial<BaseTrainingSettings>;
+}
+
+export interface StrategyRequest {
+  preset?: PresetName | null;
+  overrides: ExpansionOverrides;
+}
+
+export interface LaunchHeadExpansionInput {
+  experimentId: string;
+  strategies: StrategyRequest[];
+  seeds?: number[] | null;
+}
+
+/**
+ * Creating, cancelling and retrying runs. A run row and its queue job are written in one
+ * transaction, so there is never a queued run without a job or a job without a run.
+ */
+export class LaunchService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
+    private readonly labelSets: LabelSetService,
+    private readonly experiments: ExperimentService,
+    private readonly checkpoints: CheckpointService,
+  ) {}
+
+  async trainBaseModel(input: TrainBaseModelInput): Promise<Run> {
+    const settings = withField('input', () => resolveBaseSettings(input.settings));
+    const seed = requireSeed(input.seed ?? 0, 'input.seed');
+    return this.dataSource.transaction(async (manager) => {
+      await requireDataset(manager, input.datasetId, 'input.datasetId');
+      const labelSetId = input.labelSetId ?? (await this.labelSetFromDataset(manager, input.datasetId));
+      const labels = await this.labelNames(labelSetId, 'input.labelSetId');
+      await requireExamples(manager, input.datasetId, labels, 'input.datasetId');
+      return this.createRun(manager, { kind: RunKind.BASE_TRAINING, datasetId: input.datasetId, labelSetId, seed, settings: { ...settings } });
+    });
+  }
+
+  async launchHeadExpansion(input: LaunchHeadExpansionInput): Promise<Run[]> {
+    if (input.strategies.length === 0) throw badInput('input.strategies', 'give at least one strategy, e.g. { preset: IMPRINT_FROZEN }');
+    const strategies = input.strategies.map(({ preset, overrides }, i) => ({
+      preset: preset ?? 'ORIGINAL_RECIPE',
+      settings: withField(`input.strategies[${i}]`, () => resolveExpansionSettings(preset, overrides)),
+    }));
+    const seeds = input.seeds ?? [0];
+    if (seeds.length === 0) throw badInput('input.seeds', 'give at least one seed, or leave seeds out for [0]');
+    seeds.forEach((seed, i) => requireSeed(seed, `input.seeds[${i}]`));
+    if (new Set(seeds).size !== seeds.length) throw badInput('input.seeds', 'a seed is repeated; each seed gives one run per strategy');
+    if (strategies.length * seeds.length > MAX_RUNS_PER_LAUNCH) {
+      throw badInput('input.strategies', `${strategies.length} strategies x ${seeds.length} seeds is over ${MAX_RUNS_PER_LAUNCH} runs; launch in parts`);
+    }
+
+    return this.dataSource.transaction(async (manager) => {
+      const experiment = await this.experiments.get(input.experimentId, 'input.experimentId');
+      if (!experiment.baseCheckpointId) {
+        throw badInput('input.experimentId', 'the experiment has no base checkpoint; train one (trainBaseModel) and set it with updateExperiment');
+      }
+      const { labelSetId: baseLabelSetId } = await this.checkpoints.get(experiment.baseCheckpointId, 'input.experimentId');
+      const oldLabels = await this.labelNames(baseLabelSetId, 'input.experimentId');
+      const labels = await this.labelNames(experiment.targetLabelSetId, 'input.experimentId');
+      if (labels.length <= oldLabels.length || !(await this.labelSets.isSameOrExtensionOf(experiment.targetLabelSetId, baseLabelSetId))) {
+        throw badInput('input.experimentId', 'the experiment\'s target label set does not extend its base checkpoint\'s label set with new labels');
+      }
+      await requireExamples(manager, experiment.datasetId, labels.slice(oldLabels.length), 'input.experimentId');
+      const runs: Run[] = [];
+      for (const { preset, settings } of strategies) {
+        for (const seed of seeds) {
+          runs.push(
+            await this.createRun(manager, {
+              kind: RunKind.HEAD_EXPANSION,
+              experimentId: experiment.id,
+              datasetId: experiment.datasetId,
+              labelSetId: experiment.targetLabelSetId,
+              baseCheckpointId: experiment.baseCheckpointId,
+              seed,
+              settings: { preset, ...settings },
+            }),
+          );
+        }
+      }
+      return runs;
+    });
+  }
+
+  /** A queued run ends at once; a running one stops at its next batch (its final status arrives by subscription). */
+  cancelRun(id: string): Promise<Run> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await lockRun(manager, id);
+      if (run.status === RunStatus.QUEUED) {
+        if (run.jobId) await this.queue.cancel(run.jobId, manager);
+        Object.assign(run, { status: RunStatus.CANCELLED, finishedAt: new Date(), cancelRequestedAt: new Date() });
+        await manager.save(run);
+        await publishRunStatus(manager, run);
+      } else if (run.status === RunStatus.RUNNING) {
+        run.cancelRequestedAt ??= new Date();
+        await manager.save(run);
+        await publishRunCancel(manager, run.id);
+      } else {
+        throw conflict('id', `run ${id} has already ended (${run.status}); nothing to cancel`);
+      }
+      return run;
+    });
+  }
+
+  /** Starts a failed or cancelled run again from the beginning, with the same settings and seed. */
+  retryRun(id: string): Promise<Run> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await lockRun(manager, id);
+      if (run.status !== RunStatus.FAILED && run.status !== RunStatus.CANCELLED) {
+        throw conflict('id', `run ${id} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
+      }
+      await manager.delete(EpochMetric, { runId: run.id });
+      Object.assign(run, {
+        status: RunStatus.QUEUED,
+        error: null,
+        finalMetrics: null,
+        perLabelAccuracy: null,
+        attempts: 0,
+        startedAt: null,
+        finishedAt: null,
+        heartbeatAt: null,
+        cancelRequestedAt: null,
+        jobId: await this.queue.enqueue(run.id, manager),
+      });
+      await manager.save(run);
+      await publishRunStatus(manager, run);
+      return run;
+    });
+  }
+
+  private async labelNames(labelSetId: string, field: string): Promise<string[]> {
+    await this.labelSets.get(labelSetId, field);
+    return (await this.labelSets.labels(labelSetId)).map((label) => label.name);
+  }
+
+  private async createRun(manager: EntityManager, fields: Partial<Run>): Promise<Run> {
+    const run = await manager.save(manager.create(Run, { ...fields, status: RunStatus.QUEUED }));
+    run.jobId = await this.queue.enqueue(run.id, manager);
+    await manager.save(run);
+    return run;
+  }
+
+  /** A label set of every label of the dataset, alphabetically: what a base model without one is trained on. */
+  private async labelSetFromDataset(manager: EntityManager, datasetId: string): Promise<string> {
+    const dataset = (await manager.query('SELECT name FROM dataset WHERE id = $1', [datasetId]))[0];
+    const labels: Array<{ label: string }> = await manager.query('SELECT label FROM dataset_label WHERE dataset_id = $1 ORDER BY label', [datasetId]);
+    const labelSet = await this.labelSets.createIn(manager, { name: dataset.name, labels: labels.map((row) => row.label) });
+    return labelSet.id;
+  }
+}
+
+function withField<T>(prefix: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof TrainingInputError) throw badInput(`${prefix}.${error.field}`, `${prefix}.${error.message}`);
+    throw error;
+  }
+}
+
+function requireSeed(seed: number, field: string): number {
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw badInput(field, `${field} must be a whole number from 0 to ${MAX_SEED}; got ${seed}`);
+  return seed;
+}
+
+async function requireDataset(manager: EntityManager, datasetId: string, field: string): Promise<void> {
+  const found = await manager.query('SELECT 1 FROM dataset WHERE id = $1', [datasetId]);
+  if (found.length === 0) throw notFound('Dataset', datasetId, field);
+}
+
+/** Every label needs training examples, and the test split must not be empty: metrics are measured on it. */
+async function requireExamples(manager: EntityManager, datasetId: string, labels: string[], field: string): Promise<void> {
+  const counts: Array<{ label: string; train: number; test: number }> = await manager.query(
+    'SELECT label, train, test FROM dataset_label WHERE dataset_id = $1 AND label = ANY($2)',
+    [datasetId, labels],
+  );
+  const withTraining = new Set(counts.filter((row) => row.train > 0).map((row) => row.label));
+  const missing = labels.filter((label) => !withTraining.has(label));
+  if (missing.length > 0) {
+    throw new HeadroomError(
+      'BAD_USER_INPUT',
+      `the dataset has no training examples of ${missing.slice(0, 10).map((label) => JSON.stringify(label)).join(', ')}` +
+        `${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}; import a dataset that has them, or use a label set without them`,
+      field,
+      { reason: 'LABELS_WITHOUT_EXAMPLES', labels: missing },
+    );
+  }
+  if (!counts.some((row) => row.test > 0)) throw badInput(field, 'the dataset has no test examples of these labels; every metric is measured on the test split');
+}
+
+async function lockRun(manager: EntityManager, id: string): Promise<Run> {
+  const run = await manager.findOne(Run, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!run) throw notFound('Run', id, 'id');
+  return run;
+}

@@ -10,6 +10,7 @@ import { RunLifecycle } from './jobs/run-lifecycle.js';
 import { Supervisor } from './jobs/supervisor.js';
 import { WorkerPool } from './jobs/worker-pool.js';
 import { Log } from './log.js';
+import { checkpointRoutes } from './server/checkpoint-routes.js';
 import { startHttpServer } from './server/http-server.js';
 import { createServices, Services } from './services/index.js';
 import { parseBackendChoice } from './training/index.js';
@@ -36,12 +37,13 @@ export async function startCore(config: Config, log: Log): Promise<Core> {
   try {
     const queue = await JobQueue.start(database.url, log);
     stack.push(() => queue.stop());
-    const services = createServices(database.dataSource, queue);
+    const artifacts = new ArtifactStore(config.home);
+    const backend = parseBackendChoice(config.tfjsBackend);
+    const services = createServices(database.dataSource, queue, artifacts, backend);
     const lifecycle = new RunLifecycle(database.dataSource, queue);
     const supervisor = new Supervisor(lifecycle, config.heartbeatSeconds, log);
     supervisor.start();
     stack.push(() => supervisor.stop());
-    const artifacts = new ArtifactStore(config.home);
     const core: Core = { database, queue, services, artifacts, lifecycle, close, onClose: (stop) => void stack.push(stop) };
     if (config.workers > 0) {
       const pool = await WorkerPool.start({
@@ -52,7 +54,7 @@ export async function startCore(config: Config, log: Log): Promise<Core> {
         services,
         artifacts,
         size: config.workers,
-        backend: parseBackendChoice(config.tfjsBackend),
+        backend,
         heartbeatSeconds: config.heartbeatSeconds,
         log,
       });
@@ -82,7 +84,17 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
     await listener.start();
     core.onClose(() => listener.stop());
     const schema = await buildHeadroomSchema(pubSub);
-    const server = await startHttpServer({ schema, context: { services: core.services, events: pubSub }, host: config.host, port: config.port, log, extraRoutes });
+    const server = await startHttpServer({
+      schema,
+      context: { services: core.services, events: pubSub, artifacts: core.artifacts },
+      host: config.host,
+      port: config.port,
+      log,
+      routes: (app) => {
+        app.use(checkpointRoutes(core.services, core.artifacts));
+        extraRoutes?.(app);
+      },
+    });
     core.onClose(() => server.close());
     return { ...core, url: server.url };
   } catch (error) {

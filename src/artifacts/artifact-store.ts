@@ -27,4 +27,11 @@ export class ArtifactStore {
   async remove(relativePath: string): Promise<void> {
     await fs.rm(this.absolute(relativePath), { recursive: true, force: true });
   }
+
+  /** model.json of a checkpoint folder and the weight files its manifest lists, with their sizes. */
+  async checkpointFiles(folder: string): Promise<Array<{ name: string; sizeBytes: number }>> {
+    const modelJson = JSON.parse(await fs.readFile(path.join(folder, 'model.json'), 'utf8')) as { weightFiles: Array<{ path: string; bytes: number }> };
+    const { size } = await fs.stat(path.join(folder, 'model.json'));
+    return [{ name: 'model.json', sizeBytes: size }, ...modelJson.weightFiles.map((file) => ({ name: file.path, sizeBytes: file.bytes }))];
+  }
 }

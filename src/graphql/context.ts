@@ -1,8 +1,10 @@
+import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { EventPubSub } from '../events/run-progress.js';
 import { Services } from '../services/index.js';
 
-/** What every resolver receives: the application's operations and this process's event bus. */
+/** What every resolver receives: the application's operations, this process's event bus, the artifact store. */
 export interface GraphQLContext {
   services: Services;
   events: EventPubSub;
+  artifacts: ArtifactStore;
 }

@@ -6,6 +6,7 @@ import { EventPubSub } from '../events/run-progress.js';
 import './enums.js';
 import './training-enums.js';
 import { CheckpointResolver } from './resolvers/checkpoint.resolver.js';
+import { ComparisonResolver } from './resolvers/comparison.resolver.js';
 import { DatasetResolver } from './resolvers/dataset.resolver.js';
 import { ExperimentResolver } from './resolvers/experiment.resolver.js';
 import { LabelSetResolver } from './resolvers/label-set.resolver.js';
@@ -15,7 +16,7 @@ import { RunResolver } from './resolvers/run.resolver.js';
 
 export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver, LaunchResolver],
+    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver, LaunchResolver, ComparisonResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     validate: false,
     pubSub,

@@ -28,7 +28,8 @@ export async function startHttpServer(options: {
   host: string;
   port: number;
   log: Log;
-  extraRoutes?: (app: express.Express) => void;
+  /** Routes besides GraphQL (downloads, the IDE). */
+  routes?: (app: express.Express) => void;
 }): Promise<HttpServer> {
   const { schema, context, log } = options;
   const app = express();
@@ -52,7 +53,7 @@ export async function startHttpServer(options: {
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   app.get('/health', (_req, res) => res.json({ status: 'ok' }));
   app.use(GRAPHQL_PATH, express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: async () => context }));
-  options.extraRoutes?.(app);
+  options.routes?.(app);
   app.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {

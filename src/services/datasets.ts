@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatasetFileError, DatasetRow, parseDatasetFile } from '../data/dataset-file.js';
 import { Dataset, DatasetFormat, DatasetLabel, Example, Split } from '../entities/index.js';
-import { badInput, conflict, notFound } from './errors.js';
+import { badInput, conflict, notFound, requireId } from './errors.js';
 import { requireName } from './names.js';
 import { Page, PageArgs, pageByPosition, pageNewestFirst } from './pagination.js';
 
@@ -53,7 +53,7 @@ export class DatasetService {
   }
 
   async get(id: string, field = 'id'): Promise<Dataset> {
-    const dataset = await this.dataSource.getRepository(Dataset).findOneBy({ id });
+    const dataset = await this.dataSource.getRepository(Dataset).findOneBy({ id: requireId(id, field) });
     if (!dataset) throw notFound('Dataset', id, field);
     return dataset;
   }

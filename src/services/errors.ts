@@ -30,3 +30,15 @@ export function notFound(what: string, id: string, field: string): HeadroomError
 export function conflict(field: string, message: string): HeadroomError {
   return new HeadroomError('CONFLICT', message, field);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isId(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Ids are UUIDs; anything else is refused before it reaches a query (where it would be a database error). */
+export function requireId(value: string, field: string): string {
+  if (!isId(value)) throw badInput(field, `${field} is not an id Headroom issued (a UUID); got ${JSON.stringify(value.slice(0, 60))}`);
+  return value;
+}

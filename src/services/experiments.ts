@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Checkpoint, Dataset, Experiment, LabelSet, Run } from '../entities/index.js';
-import { badInput, conflict, notFound } from './errors.js';
+import { badInput, conflict, notFound, requireId } from './errors.js';
 import { LabelSetService } from './label-sets.js';
 import { requireName } from './names.js';
 import { Page, PageArgs, pageNewestFirst } from './pagination.js';
@@ -63,7 +63,7 @@ export class ExperimentService {
 
   async update(input: UpdateExperimentInput): Promise<Experiment> {
     return this.dataSource.transaction(async (manager) => {
-      const experiment = await manager.findOne(Experiment, { where: { id: input.id }, lock: { mode: 'pessimistic_write' } });
+      const experiment = await manager.findOne(Experiment, { where: { id: requireId(input.id, 'input.id') }, lock: { mode: 'pessimistic_write' } });
       if (!experiment) throw notFound('Experiment', input.id, 'input.id');
       if (input.name !== undefined && input.name !== null) experiment.name = requireName(input.name, 'input.name');
       if (input.description !== undefined && input.description !== null) experiment.description = requireDescription(input.description);
@@ -88,7 +88,7 @@ export class ExperimentService {
 
   async archive(id: string, archived: boolean): Promise<Experiment> {
     const repository = this.dataSource.getRepository(Experiment);
-    const experiment = await repository.findOneBy({ id });
+    const experiment = await repository.findOneBy({ id: requireId(id, 'id') });
     if (!experiment) throw notFound('Experiment', id, 'id');
     if (archived !== (experiment.archivedAt !== null)) {
       experiment.archivedAt = archived ? new Date() : null;
@@ -98,7 +98,7 @@ export class ExperimentService {
   }
 
   async get(id: string, field = 'id'): Promise<Experiment> {
-    const experiment = await this.dataSource.getRepository(Experiment).findOneBy({ id });
+    const experiment = await this.dataSource.getRepository(Experiment).findOneBy({ id: requireId(id, field) });
     if (!experiment) throw notFound('Experiment', id, field);
     return experiment;
   }
@@ -114,7 +114,7 @@ export class ExperimentService {
     if (filter.tags?.length) query.andWhere('experiment.tags @> :tags', { tags: filter.tags });
     for (const key of ['datasetId', 'targetLabelSetId', 'baseCheckpointId'] as const) {
       const value = filter[key];
-      if (value) query.andWhere(`experiment.${snake(key)} = :${key}`, { [key]: value });
+      if (value) query.andWhere(`experiment.${snake(key)} = :${key}`, { [key]: requireId(value, `filter.${key}`) });
     }
     return pageNewestFirst(query, args);
   }
@@ -124,14 +124,14 @@ export class ExperimentService {
     manager: EntityManager,
     fields: Pick<Experiment, 'targetLabelSetId' | 'datasetId' | 'baseCheckpointId'>,
   ): Promise<void> {
-    if (!(await manager.existsBy(LabelSet, { id: fields.targetLabelSetId }))) {
+    if (!(await manager.existsBy(LabelSet, { id: requireId(fields.targetLabelSetId, 'input.targetLabelSetId') }))) {
       throw notFound('Label set', fields.targetLabelSetId, 'input.targetLabelSetId');
     }
-    if (!(await manager.existsBy(Dataset, { id: fields.datasetId }))) {
+    if (!(await manager.existsBy(Dataset, { id: requireId(fields.datasetId, 'input.datasetId') }))) {
       throw notFound('Dataset', fields.datasetId, 'input.datasetId');
     }
     if (!fields.baseCheckpointId) return;
-    const checkpoint = await manager.findOneBy(Checkpoint, { id: fields.baseCheckpointId });
+    const checkpoint = await manager.findOneBy(Checkpoint, { id: requireId(fields.baseCheckpointId, 'input.baseCheckpointId') });
     if (!checkpoint) throw notFound('Checkpoint', fields.baseCheckpointId, 'input.baseCheckpointId');
     if (checkpoint.labelSetId === fields.targetLabelSetId) {
       throw badInput('input.targetLabelSetId', 'the target label set is the base checkpoint\'s own: it adds no labels; extend it with extendLabelSet first');

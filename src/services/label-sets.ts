@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Label, LabelSet } from '../entities/index.js';
-import { badInput, notFound } from './errors.js';
+import { badInput, notFound, requireId } from './errors.js';
 import { requireName } from './names.js';
 import { Page, PageArgs, pageNewestFirst } from './pagination.js';
 
@@ -32,7 +32,7 @@ export class LabelSetService {
   /** A child that appends labels: index i of the parent is index i of the child, always. */
   async extend(input: ExtendLabelSetInput): Promise<LabelSet> {
     return this.dataSource.transaction(async (manager) => {
-      const parent = await manager.findOneBy(LabelSet, { id: input.parentId });
+      const parent = await manager.findOneBy(LabelSet, { id: requireId(input.parentId, 'input.parentId') });
       if (!parent) throw notFound('Label set', input.parentId, 'input.parentId');
       const existing = await labelNames(manager, parent.id);
       const added = requireLabels(input.addLabels, 'input.addLabels', existing);
@@ -42,7 +42,7 @@ export class LabelSetService {
   }
 
   async get(id: string, field = 'id'): Promise<LabelSet> {
-    const labelSet = await this.dataSource.getRepository(LabelSet).findOneBy({ id });
+    const labelSet = await this.dataSource.getRepository(LabelSet).findOneBy({ id: requireId(id, field) });
     if (!labelSet) throw notFound('Label set', id, field);
     return labelSet;
   }

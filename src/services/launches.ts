@@ -10,7 +10,7 @@ import {
   resolveExpansionSettings,
   TrainingInputError,
 } from '../training/index.js';
-import { badInput, conflict, HeadroomError, notFound } from './errors.js';
+import { badInput, conflict, HeadroomError, notFound, requireId } from './errors.js';
 import { CheckpointService } from './checkpoints.js';
 import { ExperimentService } from './experiments.js';
 import { LabelSetService } from './label-sets.js';
@@ -189,7 +189,7 @@ function requireSeed(seed: number, field: string): number {
 }
 
 async function requireDataset(manager: EntityManager, datasetId: string, field: string): Promise<void> {
-  const found = await manager.query('SELECT 1 FROM dataset WHERE id = $1', [datasetId]);
+  const found = await manager.query('SELECT 1 FROM dataset WHERE id = $1', [requireId(datasetId, field)]);
   if (found.length === 0) throw notFound('Dataset', datasetId, field);
 }
 
@@ -214,7 +214,7 @@ async function requireExamples(manager: EntityManager, datasetId: string, labels
 }
 
 async function lockRun(manager: EntityManager, id: string): Promise<Run> {
-  const run = await manager.findOne(Run, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  const run = await manager.findOne(Run, { where: { id: requireId(id, 'id') }, lock: { mode: 'pessimistic_write' } });
   if (!run) throw notFound('Run', id, 'id');
   return run;
 }

@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { badInput } from './errors.js';
+import { badInput, isId } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -32,7 +32,7 @@ export async function pageNewestFirst<T extends ObjectLiteral & { id: string }>(
   const totalCount = await query.clone().getCount();
   if (args.after) {
     const afterId = decodeCursor(args.after, table);
-    if (!UUID.test(afterId)) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
+    if (!isId(afterId)) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
     query.andWhere(
       `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM "${table}" c WHERE c.id = :afterId)`,
       { afterId },
@@ -76,8 +76,6 @@ function pageSize(first: number | null | undefined): number {
   }
   return first;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Cursors name their table, so a cursor from one list passed to another is refused, not misread. */
 function encodeCursor(key: string, table: string): string {

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
 import { publishRunProgress } from '../events/publish.js';
 import { EpochPayload } from '../events/run-progress.js';
-import { notFound } from './errors.js';
+import { notFound, requireId } from './errors.js';
 import { Page, PageArgs, pageNewestFirst } from './pagination.js';
 
 export interface RunFilter {
@@ -15,14 +15,14 @@ export class RunService {
   constructor(private readonly dataSource: DataSource) {}
 
   async get(id: string, field = 'id'): Promise<Run> {
-    const run = await this.dataSource.getRepository(Run).findOneBy({ id });
+    const run = await this.dataSource.getRepository(Run).findOneBy({ id: requireId(id, field) });
     if (!run) throw notFound('Run', id, field);
     return run;
   }
 
   list(filter: RunFilter, args: PageArgs): Promise<Page<Run>> {
     const query = this.dataSource.getRepository(Run).createQueryBuilder('run');
-    if (filter.experimentId) query.andWhere('run.experiment_id = :experimentId', { experimentId: filter.experimentId });
+    if (filter.experimentId) query.andWhere('run.experiment_id = :experimentId', { experimentId: requireId(filter.experimentId, 'filter.experimentId') });
     if (filter.status) query.andWhere('run.status = :status', { status: filter.status });
     if (filter.kind) query.andWhere('run.kind = :kind', { kind: filter.kind });
     return pageNewestFirst(query, args);

@@ -3,7 +3,8 @@ import { Checkpoint } from '../../entities/index.js';
 import { GraphQLContext } from '../context.js';
 import { CheckpointFilterInput } from '../inputs/checkpoint.js';
 import { PageArgs } from '../inputs/page.js';
-import { CheckpointConnection, CheckpointObject } from '../types/checkpoint.js';
+import { CHECKPOINTS_PATH } from '../../server/checkpoint-routes.js';
+import { CheckpointConnection, CheckpointFileObject, CheckpointObject } from '../types/checkpoint.js';
 import { toConnection } from '../types/connection.js';
 import { LabelSetObject } from '../types/label-set.js';
 import { RunObject } from '../types/run.js';
@@ -32,6 +33,19 @@ export class CheckpointResolver {
   @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint it was expanded from; null for one trained from scratch.' })
   parent(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
     return checkpoint.parentId ? services.checkpoints.get(checkpoint.parentId) : null;
+  }
+
+  @FieldResolver(() => [CheckpointFileObject], {
+    description: 'model.json and its weight files: a tfjs model folder, so tf.io.http can load the weights from modelJsonUrl.',
+  })
+  async files(@Root() checkpoint: Checkpoint, @Ctx() { artifacts }: GraphQLContext) {
+    const files = await artifacts.checkpointFiles(artifacts.absolute(checkpoint.artifactPath));
+    return files.map((file) => ({ ...file, url: `${CHECKPOINTS_PATH}/${checkpoint.id}/files/${file.name}` }));
+  }
+
+  @FieldResolver(() => String, { description: 'Path on this server of the head as safetensors (classifier.weight [labels, dim], classifier.bias), for PyTorch.' })
+  headSafetensorsUrl(@Root() checkpoint: Checkpoint) {
+    return `${CHECKPOINTS_PATH}/${checkpoint.id}/head.safetensors`;
   }
 
   @FieldResolver(() => RunObject, { nullable: true, description: 'The run that wrote it.' })

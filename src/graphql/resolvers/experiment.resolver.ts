@@ -9,6 +9,8 @@ import { DatasetObject } from '../types/dataset.js';
 import { ExperimentConnection, ExperimentObject } from '../types/experiment.js';
 import { LabelObject, LabelSetObject } from '../types/label-set.js';
 import { RunConnection } from '../types/run.js';
+import { LeaderboardEntryObject, LeaderboardMetricEnum, SortOrderEnum } from '../types/comparison.js';
+import { LeaderboardMetric, SortOrder } from '../../services/comparisons.js';
 
 @Resolver(() => ExperimentObject)
 export class ExperimentResolver {
@@ -80,6 +82,18 @@ export class ExperimentResolver {
       services.labelSets.labels(experiment.targetLabelSetId),
     ]);
     return targetLabels.slice(oldLabels.length);
+  }
+
+  @FieldResolver(() => [LeaderboardEntryObject], {
+    description: 'The experiment\'s succeeded runs ranked by a final metric, one entry per setting with its seeds pooled (mean and spread).',
+  })
+  leaderboard(
+    @Root() experiment: Experiment,
+    @Arg('metric', () => LeaderboardMetricEnum, { defaultValue: 'OVERALL_ACCURACY', description: 'What to rank by.' }) metric: LeaderboardMetric,
+    @Arg('order', () => SortOrderEnum, { nullable: true, description: 'Default: the metric\'s better direction.' }) order: SortOrder | null,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return services.comparisons.leaderboard(experiment.id, metric, order);
   }
 
   @FieldResolver(() => RunConnection, { description: 'Runs of this experiment, newest first.' })

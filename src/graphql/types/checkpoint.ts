@@ -19,4 +19,16 @@ export class CheckpointObject {
   createdAt: Date;
 }
 
+@ObjectType('CheckpointFile', { description: 'A file of a checkpoint folder, downloadable over HTTP.' })
+export class CheckpointFileObject {
+  @Field({ description: 'File name: model.json or a weight shard.' })
+  name: string;
+
+  @Field(() => Float, { description: 'Size in bytes.' })
+  sizeBytes: number;
+
+  @Field({ description: 'Path on this server to GET it, e.g. /checkpoints/<id>/files/model.json.' })
+  url: string;
+}
+
 export const CheckpointConnection = ConnectionType(CheckpointObject, 'Checkpoint', 'checkpoints');

@@ -1,0 +1,52 @@
+import express from 'express';
+import path from 'node:path';
+import { ArtifactStore } from '../artifacts/artifact-store.js';
+import { HeadroomError } from '../services/errors.js';
+import { Services } from '../services/index.js';
+import { exportHeadSafetensors } from '../training/index.js';
+
+export const CHECKPOINTS_PATH = '/checkpoints';
+
+/**
+ * Checkpoint downloads. `/checkpoints/<id>/files/model.json` and the weight files next to it form a
+ * tfjs model folder, so tfjs's own HTTP loader can read a checkpoint straight from the API;
+ * `/checkpoints/<id>/head.safetensors` is the head in PyTorch's nn.Linear layout.
+ */
+export function checkpointRoutes(services: Services, artifacts: ArtifactStore): express.Router {
+  const router = express.Router();
+
+  router.get(`${CHECKPOINTS_PATH}/:id/files/:name`, async (req, res, next) => {
+    try {
+      const folder = await checkpointFolder(services, artifacts, req.params.id);
+      const files = await artifacts.checkpointFiles(folder);
+      if (!files.some((file) => file.name === req.params.name)) {
+        res.status(404).json({ error: `checkpoint ${req.params.id} has no file ${req.params.name}; its files are ${files.map((f) => f.name).join(', ')}` });
+        return;
+      }
+      res.sendFile(path.join(folder, req.params.name));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get(`${CHECKPOINTS_PATH}/:id/head.safetensors`, async (req, res, next) => {
+    try {
+      const model = await services.predictions.model(req.params.id, 'id');
+      res.setHeader('Content-Disposition', `attachment; filename="head-${req.params.id}.safetensors"`);
+      res.type('application/octet-stream').send(exportHeadSafetensors(model.head, model.labels));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.use(CHECKPOINTS_PATH, (error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!(error instanceof HeadroomError)) return next(error);
+    res.status(error.code === 'NOT_FOUND' ? 404 : 400).json({ error: error.message, code: error.code });
+  });
+  return router;
+}
+
+async function checkpointFolder(services: Services, artifacts: ArtifactStore, id: string): Promise<string> {
+  const checkpoint = await services.checkpoints.get(id, 'id');
+  return artifacts.absolute(checkpoint.artifactPath);
+}

@@ -38,7 +38,8 @@ async function main(filters: string[]): Promise<number> {
   }
   try {
     return await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, ['--test', `--test-concurrency=${os.availableParallelism()}`, ...files], {
+      // --test-force-exit: a test that fails before its cleanup must not leave its file's process hanging.
+      const child = spawn(process.execPath, ['--test', '--test-force-exit', `--test-concurrency=${os.availableParallelism()}`, ...files], {
         stdio: 'inherit',
         env: { ...process.env, HEADROOM_TEST_DATABASE_URL: serverUrl },
       });

@@ -50,14 +50,15 @@ export class LaunchService {
   ) {}
 
   async trainBaseModel(input: TrainBaseModelInput): Promise<Run> {
-    const settings = withField('input', () => resolveBaseSettings(input.settings));
+    const settings = withField((field) => (ENCODER_FIELDS.has(field) ? `input.encoder.${field}` : `input.${field}`), () => resolveBaseSettings(input.settings));
     const seed = requireSeed(input.seed ?? 0, 'input.seed');
     return this.dataSource.transaction(async (manager) => {
       await requireDataset(manager, input.datasetId, 'input.datasetId');
-      const labelSetId = input.labelSetId ?? (await this.labelSetFromDataset(manager, input.datasetId));
-      const labels = await this.labelNames(labelSetId, 'input.labelSetId');
-      await requireExamples(manager, input.datasetId, labels, 'input.datasetId');
-      return this.createRun(manager, { kind: RunKind.BASE_TRAINING, datasetId: input.datasetId, labelSetId, seed, settings: { ...settings } });
+      const labelSet = input.labelSetId
+        ? { id: input.labelSetId, labels: await this.labelNames(input.labelSetId, 'input.labelSetId') }
+        : await this.labelSetFromDataset(manager, input.datasetId);
+      await requireExamples(manager, input.datasetId, labelSet.labels, 'input.datasetId');
+      return this.createRun(manager, { kind: RunKind.BASE_TRAINING, datasetId: input.datasetId, labelSetId: labelSet.id, seed, settings: { ...settings } });
     });
   }
 
@@ -65,7 +66,7 @@ export class LaunchService {
     if (input.strategies.length === 0) throw badInput('input.strategies', 'give at least one strategy, e.g. { preset: IMPRINT_FROZEN }');
     const strategies = input.strategies.map(({ preset, overrides }, i) => ({
       preset: preset ?? 'ORIGINAL_RECIPE',
-      settings: withField(`input.strategies[${i}]`, () => resolveExpansionSettings(preset, overrides)),
+      settings: withField((field) => `input.strategies[${i}].${field}`, () => resolveExpansionSettings(preset, overrides)),
     }));
     const seeds = input.seeds ?? [0];
     if (seeds.length === 0) throw badInput('input.seeds', 'give at least one seed, or leave seeds out for [0]');
@@ -166,20 +167,26 @@ export class LaunchService {
   }
 
   /** A label set of every label of the dataset, alphabetically: what a base model without one is trained on. */
-  private async labelSetFromDataset(manager: EntityManager, datasetId: string): Promise<string> {
-    const dataset = (await manager.query('SELECT name FROM dataset WHERE id = $1', [datasetId]))[0];
-    const labels: Array<{ label: string }> = await manager.query('SELECT label FROM dataset_label WHERE dataset_id = $1 ORDER BY label', [datasetId]);
-    const labelSet = await this.labelSets.createIn(manager, { name: dataset.name, labels: labels.map((row) => row.label) });
-    return labelSet.id;
+  private async labelSetFromDataset(manager: EntityManager, datasetId: string): Promise<{ id: string; labels: string[] }> {
+    const [dataset] = await manager.query('SELECT name FROM dataset WHERE id = $1', [datasetId]);
+    const rows: Array<{ label: string }> = await manager.query('SELECT label FROM dataset_label WHERE dataset_id = $1 ORDER BY label', [datasetId]);
+    const labels = rows.map((row) => row.label);
+    const labelSet = await this.labelSets.createIn(manager, { name: dataset.name, labels });
+    return { id: labelSet.id, labels };
   }
 }
 
-function withField<T>(prefix: string, resolve: () => T): T {
+/** The base-training settings that TrainBaseModelInput groups under `encoder`. */
+const ENCODER_FIELDS = new Set(['dim', 'buckets', 'wordNgrams', 'charNgramMin', 'charNgramMax', 'layerNorm']);
+
+/** The engine names a setting; the client needs the path of the input field that set it. */
+function withField<T>(pathOf: (field: string) => string, resolve: () => T): T {
   try {
     return resolve();
   } catch (error) {
-    if (error instanceof TrainingInputError) throw badInput(`${prefix}.${error.field}`, `${prefix}.${error.message}`);
-    throw error;
+    if (!(error instanceof TrainingInputError)) throw error;
+    const path = pathOf(error.field);
+    throw badInput(path, `${path}${error.message.slice(error.field.length)}`);
   }
 }
 

@@ -4,15 +4,25 @@ import path from 'node:path';
 import { Headroom, startHeadroom } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import { graphiqlRouter } from '../../src/server/graphiql.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, TestDatabase } from './database.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
+export interface TestServerOptions {
+  workers?: number;
+  heartbeatSeconds?: number;
+  /** The database and home folder of a server stopped with stop({ keepData: true }): a restart. */
+  reuse?: { database: TestDatabase; home: string };
+}
+
 export interface TestServer {
   headroom: Headroom;
+  database: TestDatabase;
+  /** HEADROOM_HOME: artifacts live here. */
+  home: string;
   url: string;
   graphqlUrl: string;
   wsUrl: string;
@@ -22,16 +32,17 @@ export interface TestServer {
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** A plain SQL query against the server's database, for checking what was (not) written. */
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
-  stop(): Promise<void>;
+  /** Stops the server; unless keepData, drops its database and home folder too. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /**
  * The real Headroom API on a free loopback port, with its own fresh database and home folder.
  * No training threads unless asked for: most API tests train nothing.
  */
-export async function startTestServer(options: { workers?: number; heartbeatSeconds?: number } = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-home-'));
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.reuse?.database ?? (await createTestDatabase());
+  const home = options.reuse?.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-home-'));
   const config = {
     ...readConfig({}),
     port: 0,
@@ -54,6 +65,8 @@ export async function startTestServer(options: { workers?: number; heartbeatSeco
   };
   return {
     headroom,
+    database,
+    home,
     url: headroom.url,
     graphqlUrl,
     wsUrl: graphqlUrl.replace(/^http/, 'ws'),
@@ -64,8 +77,9 @@ export async function startTestServer(options: { workers?: number; heartbeatSeco
       return result.data as T;
     },
     sql: (text, params) => headroom.database.dataSource.query(text, params),
-    async stop() {
+    async stop({ keepData = false } = {}) {
       await headroom.close();
+      if (keepData) return;
       await database.drop();
       fs.rmSync(home, { recursive: true, force: true });
     },

@@ -59,7 +59,8 @@ export class ComparisonService {
     }
     const { key, better } = LEADERBOARD_METRICS[metric];
     const direction = (order ?? better) === 'DESC' ? -1 : 1;
-    const entries = [...groups.values()].map((group) => {
+    const entries = [...groups.values()].map((unordered) => {
+      const group = unordered.sort((a, b) => a.seed - b.seed);
       const values = group.map((run) => run.finalMetrics?.[key] ?? null).filter((value): value is number => value !== null);
       return {
         preset: (group[0].settings.preset as string | undefined) ?? null,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { benchCommand } from './commands/bench.js';
+import { exportFeaturesCommand } from './commands/export-features.js';
 import { importCommand } from './commands/import.js';
 import { migrate } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
@@ -15,6 +16,7 @@ Commands:
   import <file>     send a CSV or JSONL dataset to a running server (headroom import --help)
   schema [--check]  write schema.graphql from the code (--check: fail if it is stale)
   bench <scenario>  benchmarks on a CSV (headroom bench --help)
+  export-features   a scenario's features for the PyTorch reference (headroom export-features --help)
   help              this text
 
 Configuration is read from the environment; README.md lists every variable.`;
@@ -26,6 +28,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   import: (args) => importCommand(args),
   schema: (args) => schemaCommand(args),
   bench: (args) => benchCommand(args),
+  'export-features': (args) => exportFeaturesCommand(args),
 };
 
 async function main(argv: string[]): Promise<void> {

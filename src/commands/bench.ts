@@ -1,18 +1,27 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchBase } from '../bench/base.js';
-import { parseBackendChoice } from '../training/backend.js';
+import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
+import { loadBenchDataset } from '../bench/load-dataset.js';
+import { RunRecord, summarise, summaryTable } from '../bench/report.js';
+import { defaultS2NewLabels, defaultS3Steps } from '../bench/scenarios.js';
+import { parseBackendChoice, PRESET_NAMES, PresetName, selectBackend } from '../training/index.js';
 
 const USAGE = `Usage: headroom bench <scenario> --data <csv> [options]
 
-Scenarios:
+Scenarios (../shared/BENCHMARK.md):
   base    train a classifier from scratch on the train split, report test accuracy
+  s1      add 1 label from 10 examples: --held-out intents (default 5) x seeds, every strategy
+  s2      add --new-labels intents at once (default 10, or a third of a small label set)
+  s3      --steps incremental steps (default 15 for 150 labels, else 7), accuracy after each step
 
 Options:
   --data <csv>             a text,label,split CSV (required)
   --exclude-label <label>  leave out this label's rows (repeatable), e.g. oos for CLINC150
-  --json <file>            also write the result as JSON
-  --seed <n>               seed of every random choice (default 0)
-  --epochs <n>             override the scenario's epochs
+  --strategies A,B,...     presets to run (default all: ${PRESET_NAMES.join(', ')})
+  --seeds <n>              seeds 0..n-1 (default 3)
+  --json <file>            also write every run and a summary as JSON
+  --epochs <n>             base scenario only: override the epochs
   --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)`;
 
 export async function benchCommand(args: string[]): Promise<void> {
@@ -22,31 +31,73 @@ export async function benchCommand(args: string[]): Promise<void> {
     options: {
       data: { type: 'string' },
       'exclude-label': { type: 'string', multiple: true },
+      strategies: { type: 'string' },
+      seeds: { type: 'string' },
       json: { type: 'string' },
       seed: { type: 'string' },
       epochs: { type: 'string' },
       backend: { type: 'string' },
+      'held-out': { type: 'string' },
+      examples: { type: 'string' },
+      'new-labels': { type: 'string' },
+      steps: { type: 'string' },
     },
   });
   const [scenario] = positionals;
-  if (scenario !== 'base' || !values.data) {
+  if (!['base', 's1', 's2', 's3'].includes(scenario) || !values.data) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
   }
-  await benchBase({
-    data: values.data,
-    excludeLabels: values['exclude-label'] ?? [],
-    json: values.json ?? null,
-    seed: integer(values.seed, 0, '--seed'),
-    epochs: values.epochs === undefined ? undefined : integer(values.epochs, 0, '--epochs'),
-    backend: parseBackendChoice(values.backend ?? process.env.TFJS_BACKEND ?? 'auto'),
+  const backendChoice = parseBackendChoice(values.backend ?? process.env.TFJS_BACKEND ?? 'auto');
+  const excludeLabels = values['exclude-label'] ?? [];
+  if (scenario === 'base') {
+    await benchBase({
+      data: values.data,
+      excludeLabels,
+      json: values.json ?? null,
+      seed: integer(values.seed, 0, '--seed'),
+      epochs: values.epochs === undefined ? undefined : integer(values.epochs, 0, '--epochs'),
+      backend: backendChoice,
+    });
+    return;
+  }
+
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const backend = await selectBackend(backendChoice, log);
+  const dataset = loadBenchDataset(values.data, excludeLabels);
+  const strategies = (values.strategies?.split(',') ?? [...PRESET_NAMES]).map((name) => {
+    if (!PRESET_NAMES.includes(name as PresetName)) throw new Error(`unknown strategy ${name}; use ${PRESET_NAMES.join(', ')}`);
+    return name as PresetName;
   });
+  const seeds = Array.from({ length: integer(values.seeds, 3, '--seeds') }, (_, i) => i);
+  const common = { dataset, strategies, seeds, backend, log };
+  log(`${scenario} on ${dataset.name}: ${dataset.labels.length} labels, ${strategies.length} strategies, ${seeds.length} seeds, backend ${backend.backend}`);
+  const started = performance.now();
+  let records: RunRecord[];
+  if (scenario === 's1') {
+    records = await runS1({ ...common, heldOut: integer(values['held-out'], 5, '--held-out'), examples: integer(values.examples, 10, '--examples') });
+  } else if (scenario === 's2') {
+    records = await runS2({ ...common, newLabels: integer(values['new-labels'], defaultS2NewLabels(dataset.labels.length), '--new-labels') });
+  } else {
+    records = await runS3({ ...common, steps: integer(values.steps, defaultS3Steps(dataset.labels.length), '--steps') });
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const summary = summarise(records);
+  const metrics = scenario === 's3'
+    ? (['finalAccuracy', 'averageIncrementalAccuracy', 'forgetting', 'seconds'] as const)
+    : (['oldAccuracy', 'newAccuracy', 'overallAccuracy', 'forgetting', 'intrusion', 'seconds'] as const);
+  console.log(summaryTable(summary, metrics));
+  console.log(`\n${records.length} runs in ${wallSeconds.toFixed(1)} s`);
+  if (values.json) {
+    const output = { scenario, dataset: dataset.name, backend: backend.backend, versions: backend.versions, wallSeconds, command: `headroom bench ${args.join(' ')}`, records, summary };
+    fs.writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
+  }
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new Error(`${name} must be a whole number, got ${value}`);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got ${value}`);
   return parsed;
 }

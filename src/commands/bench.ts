@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { measureApiLoad } from '../bench/api-load.js';
 import { benchBase } from '../bench/base.js';
 import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
 import { loadBenchDataset } from '../bench/load-dataset.js';
@@ -14,6 +15,8 @@ Scenarios (../shared/BENCHMARK.md):
   s1      add 1 label from 10 examples: --held-out intents (default 5) x seeds, every strategy
   s2      add --new-labels intents at once (default 10, or a third of a small label set)
   s3      --steps incremental steps (default 15 for 150 labels, else 7), accuracy after each step
+  api     query latency of a running server (--url, default http://127.0.0.1:4000) for --seconds
+          (default 30) with --concurrency clients (default 4); no --data needed
 
 Options:
   --data <csv>             a text,label,split CSV (required)
@@ -41,9 +44,18 @@ export async function benchCommand(args: string[]): Promise<void> {
       examples: { type: 'string' },
       'new-labels': { type: 'string' },
       steps: { type: 'string' },
+      url: { type: 'string' },
+      seconds: { type: 'string' },
+      concurrency: { type: 'string' },
     },
   });
   const [scenario] = positionals;
+  if (scenario === 'api') {
+    const result = await measureApiLoad(values.url ?? 'http://127.0.0.1:4000', integer(values.seconds, 30, '--seconds'), integer(values.concurrency, 4, '--concurrency'));
+    console.log(JSON.stringify(result, null, 2));
+    if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
+    return;
+  }
   if (!['base', 's1', 's2', 's3'].includes(scenario) || !values.data) {
     console.error(USAGE);
     process.exitCode = 2;

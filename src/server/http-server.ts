@@ -11,6 +11,7 @@ import { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { Log } from '../log.js';
 import { serveGraphQLOverWebSocket } from './graphql-over-websocket.js';
+import { startEventLoopMonitor } from './event-loop-monitor.js';
 import { rejectHttpSubscriptions } from './reject-http-subscriptions.js';
 
 /** Request bodies up to this size are read: a 50 MB dataset plus the JSON escaping of its quotes. */
@@ -51,7 +52,12 @@ export async function startHttpServer(options: {
   await apollo.start();
 
   app.get('/', (_req, res) => res.redirect('/graphiql'));
-  app.get('/health', (_req, res) => res.json({ status: 'ok' }));
+  const eventLoop = startEventLoopMonitor();
+  // ?reset=1 starts a new measurement window (the API load benchmark uses it).
+  app.get('/health', (req, res) => {
+    res.json({ status: 'ok', eventLoopDelay: eventLoop.snapshot() });
+    if (req.query.reset) eventLoop.reset();
+  });
   app.use(GRAPHQL_PATH, express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: async () => context }));
   options.routes?.(app);
   app.use(bodyErrors);
@@ -64,7 +70,10 @@ export async function startHttpServer(options: {
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
-    close: () => apollo.stop(),
+    close: async () => {
+      eventLoop.stop();
+      await apollo.stop();
+    },
   };
 }
 

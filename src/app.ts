@@ -10,6 +10,7 @@ import { RunLifecycle } from './jobs/run-lifecycle.js';
 import { Supervisor } from './jobs/supervisor.js';
 import { WorkerPool } from './jobs/worker-pool.js';
 import { Log } from './log.js';
+import { authenticator } from './server/authentication.js';
 import { checkpointRoutes } from './server/checkpoint-routes.js';
 import { startHttpServer } from './server/http-server.js';
 import { createServices, Services } from './services/index.js';
@@ -39,7 +40,7 @@ export async function startCore(config: Config, log: Log): Promise<Core> {
     stack.push(() => queue.stop());
     const artifacts = new ArtifactStore(config.home);
     const backend = parseBackendChoice(config.tfjsBackend);
-    const services = createServices(database.dataSource, queue, artifacts, backend);
+    const services = createServices({ dataSource: database.dataSource, queue, artifacts, backend, limits: config.limits });
     const lifecycle = new RunLifecycle(database.dataSource, queue);
     const supervisor = new Supervisor(lifecycle, config.heartbeatSeconds, log);
     supervisor.start();
@@ -73,6 +74,12 @@ export interface Headroom extends Core {
 }
 
 export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app: express.Express) => void): Promise<Headroom> {
+  if (!config.requireApiKeys && !isLoopback(config.host)) {
+    throw new Error(
+      `Refusing to listen on ${config.host} without API keys: anyone who can reach it could train and delete. ` +
+        'Set HEADROOM_REQUIRE_API_KEYS=1 and create a key with `npx headroom keys create --role admin --name <you>`, or bind HOST=127.0.0.1.',
+    );
+  }
   const core = await startCore(config, log);
   try {
     const pubSub = createEventPubSub();
@@ -84,14 +91,18 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
     await listener.start();
     core.onClose(() => listener.stop());
     const schema = await buildHeadroomSchema(pubSub);
+    const authenticate = authenticator(core.services.apiKeys, config.requireApiKeys);
     const server = await startHttpServer({
       schema,
       context: { services: core.services, events: pubSub, artifacts: core.artifacts },
+      authenticate,
+      limits: config.limits,
+      introspection: !config.production,
       host: config.host,
       port: config.port,
       log,
       routes: (app) => {
-        app.use(checkpointRoutes(core.services, core.artifacts));
+        app.use(checkpointRoutes(core.services, core.artifacts, authenticate));
         extraRoutes?.(app);
       },
     });
@@ -101,4 +112,8 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
     await core.close();
     throw error;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

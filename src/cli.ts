@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { benchCommand } from './commands/bench.js';
 import { exportFeaturesCommand } from './commands/export-features.js';
 import { importCommand } from './commands/import.js';
+import { keysCommand } from './commands/keys.js';
 import { migrate } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
 import { serve } from './commands/serve.js';
@@ -13,6 +14,7 @@ Commands:
   serve             GraphQL API at /graphql, the GraphiQL IDE at /graphiql, and training workers
   worker            a training-only process (any number, on any machine sharing the database)
   migrate           apply database migrations and exit
+  keys <action>     create, list and revoke API keys (headroom keys --help)
   import <file>     send a CSV or JSONL dataset to a running server (headroom import --help)
   schema [--check]  write schema.graphql from the code (--check: fail if it is stale)
   bench <scenario>  benchmarks on a CSV (headroom bench --help)
@@ -25,6 +27,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   worker: () => worker(),
   migrate: () => migrate(),
+  keys: (args) => keysCommand(args),
   import: (args) => importCommand(args),
   schema: (args) => schemaCommand(args),
   bench: (args) => benchCommand(args),

@@ -16,6 +16,24 @@ export interface Config {
   workers: number;
   /** How often a training worker says it is alive; five missed beats and its run is retried. */
   heartbeatSeconds: number;
+  /** Every request must carry an API key (HEADROOM_REQUIRE_API_KEYS=1); required off loopback. */
+  requireApiKeys: boolean;
+  /** Introspection and the IDE are off (HEADROOM_PRODUCTION=1). */
+  production: boolean;
+  limits: Limits;
+}
+
+/** Bounds on what one request or one caller can ask for; each has its own error code or field. */
+export interface Limits {
+  /** importDataset content, in bytes. */
+  maxUploadBytes: number;
+  maxExamplesPerDataset: number;
+  /** QUEUED + RUNNING runs launched with one key (or, without keys, by the local user). */
+  maxActiveRunsPerKey: number;
+  maxQueryDepth: number;
+  /** A query's estimated number of resolved fields, list sizes included. */
+  maxQueryCost: number;
+  requestTimeoutSeconds: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,7 +45,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tfjsBackend: env.TFJS_BACKEND?.trim() || 'auto',
     workers: readInteger(env, 'HEADROOM_WORKERS', os.availableParallelism(), 0, 256),
     heartbeatSeconds: readNumber(env, 'HEADROOM_HEARTBEAT_SECONDS', 2, 0.1, 60),
+    requireApiKeys: readFlag(env, 'HEADROOM_REQUIRE_API_KEYS'),
+    production: readFlag(env, 'HEADROOM_PRODUCTION'),
+    limits: {
+      maxUploadBytes: readInteger(env, 'HEADROOM_MAX_UPLOAD_MB', 50, 1, 1024) * 1024 * 1024,
+      maxExamplesPerDataset: readInteger(env, 'HEADROOM_MAX_EXAMPLES', 1_000_000, 1, 100_000_000),
+      maxActiveRunsPerKey: readInteger(env, 'HEADROOM_MAX_ACTIVE_RUNS', 200, 1, 1_000_000),
+      maxQueryDepth: readInteger(env, 'HEADROOM_MAX_QUERY_DEPTH', 12, 2, 100),
+      maxQueryCost: readInteger(env, 'HEADROOM_MAX_QUERY_COST', 50_000, 10, 100_000_000),
+      requestTimeoutSeconds: readNumber(env, 'HEADROOM_REQUEST_TIMEOUT_SECONDS', 60, 1, 3600),
+    },
   };
+}
+
+function readFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new Error(`${name}=${env[name]} is not valid: use 1 or 0`);
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -8,8 +8,11 @@ import { onShutdownSignal } from './shutdown.js';
 /** `headroom serve`: the API, the IDE and HEADROOM_WORKERS training threads, until Ctrl-C or SIGTERM. */
 export async function serve(): Promise<void> {
   const log = createLog('headroom');
-  const headroom = await startHeadroom(readConfig(), log, (app) => app.use(graphiqlRouter()));
+  const config = readConfig();
+  // In production the IDE is not served at all, and introspection is off.
+  const headroom = await startHeadroom(config, log, config.production ? undefined : (app) => app.use(graphiqlRouter()));
   log(`GraphQL API: ${headroom.url}${GRAPHQL_PATH} (WebSocket subscriptions on the same path)`);
-  log(`GraphiQL IDE: ${headroom.url}${GRAPHIQL_PATH}`);
+  if (!config.production) log(`GraphiQL IDE: ${headroom.url}${GRAPHIQL_PATH}`);
+  if (config.requireApiKeys) log('API keys required (HEADROOM_REQUIRE_API_KEYS=1)');
   onShutdownSignal(log, () => headroom.close());
 }

@@ -6,7 +6,11 @@ import { SnakeNamingStrategy } from './snake-naming-strategy.js';
 /** Compiled migrations live in dist/migrations, two folders up from this file (dist/src/db). */
 const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.js');
 
-export function createDataSource(url: string): DataSource {
+/**
+ * `statementTimeoutMs` bounds every statement, so a request that the API gave up on (its timeout)
+ * cannot keep the database busy.
+ */
+export function createDataSource(url: string, statementTimeoutMs = 0): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -17,6 +21,6 @@ export function createDataSource(url: string): DataSource {
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    extra: { max: 10, application_name: 'headroom' },
+    extra: { max: 10, application_name: 'headroom', statement_timeout: statementTimeoutMs },
   });
 }

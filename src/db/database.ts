@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Config } from '../config.js';
 import { createDataSource } from './data-source.js';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
+import { EmbeddedPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** A migrated database connection, and the embedded server behind it when Headroom started one. */
 export interface Database {
@@ -29,11 +29,11 @@ async function migrateExclusively(dataSource: DataSource) {
   }
 }
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>, log: (line: string) => void): Promise<Database> {
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home' | 'limits'>, log: (line: string) => void): Promise<Database> {
   let embedded: EmbeddedPostgres | null = null;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.home, log);
   const url = config.databaseUrl ?? embedded!.url;
-  const dataSource = createDataSource(url);
+  const dataSource = createDataSource(url, config.limits.requestTimeoutSeconds * 1000);
   try {
     await dataSource.initialize();
     for (const migration of await migrateExclusively(dataSource)) log(`applied migration ${migration.name}`);
@@ -50,4 +50,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home'>,
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * The database for a one-off command (migrate, keys): DATABASE_URL, else the embedded server a
+ * running `headroom serve` holds in HEADROOM_HOME, else an embedded server started just for it.
+ */
+export function openDatabaseForCommand(config: Pick<Config, 'databaseUrl' | 'home' | 'limits'>, log: (line: string) => void): Promise<Database> {
+  return openDatabase({ ...config, databaseUrl: config.databaseUrl ?? runningEmbeddedPostgresUrl(config.home) }, log);
 }

@@ -1,3 +1,4 @@
+import { ApiKey } from './api-key.entity.js';
 import { Checkpoint } from './checkpoint.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { DatasetLabel } from './dataset-label.entity.js';
@@ -8,9 +9,9 @@ import { Label } from './label.entity.js';
 import { LabelSet } from './label-set.entity.js';
 import { Run } from './run.entity.js';
 
-export { Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run };
+export { ApiKey, Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run };
 export { DatasetFormat } from './dataset.entity.js';
 export { RunKind, RunStatus } from './run.entity.js';
 export { Split } from './split.js';
 
-export const ENTITIES = [Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run];
+export const ENTITIES = [ApiKey, Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run];

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ApiKey } from './api-key.entity.js';
 import { Checkpoint } from './checkpoint.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { Experiment } from './experiment.entity.js';
@@ -100,6 +101,15 @@ export class Run {
   /** Last sign of life from the worker training it; a stale one means that worker died. */
   @Column({ type: 'timestamptz', nullable: true })
   heartbeatAt: Date | null;
+
+  /** The API key that launched it; null when it was launched without keys (local use). */
+  @Index('run_created_by_key')
+  @Column({ type: 'uuid', nullable: true })
+  createdByKeyId: string | null;
+
+  @ManyToOne(() => ApiKey, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by_key_id' })
+  createdByKey?: ApiKey | null;
 
   /** Set by cancelRun while the run trains; the worker stops at the next batch. */
   @Column({ type: 'timestamptz', nullable: true })

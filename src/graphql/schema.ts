@@ -3,8 +3,10 @@ import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { GraphQLSchema } from 'graphql';
 import { EventPubSub } from '../events/run-progress.js';
+import { authChecker } from './auth-checker.js';
 import './enums.js';
 import './training-enums.js';
+import { AdminResolver } from './resolvers/admin.resolver.js';
 import { CheckpointResolver } from './resolvers/checkpoint.resolver.js';
 import { ComparisonResolver } from './resolvers/comparison.resolver.js';
 import { DatasetResolver } from './resolvers/dataset.resolver.js';
@@ -16,9 +18,11 @@ import { RunResolver } from './resolvers/run.resolver.js';
 
 export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver, LaunchResolver, ComparisonResolver],
+    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver, LaunchResolver, ComparisonResolver, AdminResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     validate: false,
     pubSub,
+    authChecker,
+    authMode: 'error',
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { HeadroomError } from '../services/errors.js';
 import { Services } from '../services/index.js';
+import { Authenticate } from './authentication.js';
 import { exportHeadSafetensors } from '../training/index.js';
 
 export const CHECKPOINTS_PATH = '/checkpoints';
@@ -12,8 +13,15 @@ export const CHECKPOINTS_PATH = '/checkpoints';
  * tfjs model folder, so tfjs's own HTTP loader can read a checkpoint straight from the API;
  * `/checkpoints/<id>/head.safetensors` is the head in PyTorch's nn.Linear layout.
  */
-export function checkpointRoutes(services: Services, artifacts: ArtifactStore): express.Router {
+export function checkpointRoutes(services: Services, artifacts: ArtifactStore, authenticate: Authenticate): express.Router {
   const router = express.Router();
+  // The same keys as the GraphQL API: a viewer may download, nobody without a key when keys are on.
+  router.use(CHECKPOINTS_PATH, (req, res, next) => {
+    authenticate(req.headers.authorization).then(
+      () => next(),
+      (error: Error) => res.status(401).json({ error: error.message, code: 'UNAUTHENTICATED' }),
+    );
+  });
 
   router.get(`${CHECKPOINTS_PATH}/:id/files/:name`, async (req, res, next) => {
     try {

@@ -1,20 +1,57 @@
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLSchema, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
+import { Principal } from '../auth/roles.js';
+import { Limits } from '../config.js';
 import { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
+import { checkQueryLimits } from '../graphql/query-limits.js';
 import { Log } from '../log.js';
+import { Authenticate } from './authentication.js';
 
-/** graphql-ws on the GraphQL path: subscriptions (and queries, for clients that want one socket). */
-export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema, context: GraphQLContext, log: Log) {
+/**
+ * graphql-ws on the GraphQL path: subscriptions (and queries, for clients that want one socket).
+ * The key travels in connection_init; a socket that fails it is closed before any operation.
+ */
+export function serveGraphQLOverWebSocket(options: {
+  wsServer: WebSocketServer;
+  schema: GraphQLSchema;
+  context: Omit<GraphQLContext, 'principal'>;
+  authenticate: Authenticate;
+  limits: Limits;
+  introspection: boolean;
+  log: Log;
+}) {
+  const { schema, context, authenticate, limits, log } = options;
+  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const format = (error: GraphQLError) => formatError(error.toJSON(), error, log);
-  return useServer(
+  return useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
     {
       schema,
-      context: () => context,
+      validate: (validationSchema, document) => validate(validationSchema, document, rules),
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        try {
+          ctx.extra.principal = await authenticate(params.Authorization ?? params.authorization);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch {
+          return undefined; // graphql-ws reports the syntax error itself
+        }
+        const error = checkQueryLimits(document, payload.operationName, payload.variables, limits);
+        return error ? [error] : undefined;
+      },
+      context: (ctx) => ({ ...context, principal: ctx.extra.principal! }),
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(format) } : undefined),
     },
-    wsServer,
+    options.wsServer,
   );
 }

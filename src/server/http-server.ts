@@ -7,15 +7,16 @@ import { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { Limits } from '../config.js';
 import { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { Log } from '../log.js';
-import { serveGraphQLOverWebSocket } from './graphql-over-websocket.js';
+import { Authenticate } from './authentication.js';
 import { startEventLoopMonitor } from './event-loop-monitor.js';
+import { serveGraphQLOverWebSocket } from './graphql-over-websocket.js';
+import { enforceQueryLimits } from './query-limits-plugin.js';
 import { rejectHttpSubscriptions } from './reject-http-subscriptions.js';
 
-/** Request bodies up to this size are read: a 50 MB dataset plus the JSON escaping of its quotes. */
-const MAX_BODY = '80mb';
 export const GRAPHQL_PATH = '/graphql';
 
 export interface HttpServer {
@@ -23,23 +24,33 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(options: {
+export interface HttpServerOptions {
   schema: GraphQLSchema;
-  context: GraphQLContext;
+  /** Everything of the context but the caller, who is authenticated per request or socket. */
+  context: Omit<GraphQLContext, 'principal'>;
+  authenticate: Authenticate;
+  limits: Limits;
+  /** Schema introspection for IDEs and code generators; off in production. */
+  introspection: boolean;
   host: string;
   port: number;
   log: Log;
   /** Routes besides GraphQL (downloads, the IDE). */
   routes?: (app: express.Express) => void;
-}): Promise<HttpServer> {
-  const { schema, context, log } = options;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { schema, context, authenticate, limits, log } = options;
   const app = express();
   const httpServer = http.createServer(app);
+  // Reading a request may take a while (a 50 MB upload); answering it is bounded separately below.
+  httpServer.requestTimeout = (limits.requestTimeoutSeconds + 60) * 1000;
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
-  const sockets = serveGraphQLOverWebSocket(wsServer, schema, context, log);
+  const sockets = serveGraphQLOverWebSocket({ wsServer, schema, context, authenticate, limits, introspection: options.introspection, log });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
+    introspection: options.introspection,
     formatError: (formatted, error) => formatError(formatted, error, log),
     stopOnTerminationSignals: false,
     plugins: [
@@ -47,6 +58,7 @@ export async function startHttpServer(options: {
       { serverWillStart: async () => ({ drainServer: async () => sockets.dispose() }) },
       ApolloServerPluginLandingPageDisabled(),
       rejectHttpSubscriptions,
+      enforceQueryLimits(limits),
     ],
   });
   await apollo.start();
@@ -58,9 +70,15 @@ export async function startHttpServer(options: {
     res.json({ status: 'ok', eventLoopDelay: eventLoop.snapshot() });
     if (req.query.reset) eventLoop.reset();
   });
-  app.use(GRAPHQL_PATH, express.json({ limit: MAX_BODY }), expressMiddleware(apollo, { context: async () => context }));
+  app.use(
+    GRAPHQL_PATH,
+    answerWithin(limits.requestTimeoutSeconds),
+    // Room for the largest dataset allowed plus the JSON escaping of its quotes and newlines.
+    express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.6) + 1024 * 1024 }),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ ...context, principal: await authenticate(req.headers.authorization) }) }),
+  );
   options.routes?.(app);
-  app.use(bodyErrors);
+  app.use(bodyErrors(limits.maxUploadBytes));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -77,13 +95,27 @@ export async function startHttpServer(options: {
   };
 }
 
+/** A request still unanswered after `seconds` gets a TIMEOUT error (its database work is bounded by statement_timeout). */
+function answerWithin(seconds: number): express.RequestHandler {
+  return (_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.status(503).json({ errors: [{ message: `the request took longer than ${seconds} s and was abandoned; ask for less, or try again`, extensions: { code: 'TIMEOUT' } }] });
+    }, seconds * 1000);
+    res.on('close', () => clearTimeout(timer));
+    next();
+  };
+}
+
 /** A body that is too large or is not JSON still gets a GraphQL-shaped answer with a code. */
-function bodyErrors(error: { status?: number; type?: string; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) {
-  if (!error.status || error.status >= 500) return next(error);
-  const code = error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-  const message =
-    code === 'PAYLOAD_TOO_LARGE'
-      ? `The request body is over ${MAX_BODY}; send datasets of at most 50 MB`
-      : `The request body could not be read: ${error.message}`;
-  res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
+function bodyErrors(maxUploadBytes: number) {
+  return (error: { status?: number; type?: string; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!error.status || error.status >= 500 || res.headersSent) return next(error);
+    const code = error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    const message =
+      code === 'PAYLOAD_TOO_LARGE'
+        ? `the request body is too large; datasets may be up to ${Math.round(maxUploadBytes / 2 ** 20)} MB`
+        : `the request body could not be read: ${error.message}`;
+    res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
+  };
 }

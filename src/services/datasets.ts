@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatasetFileError, DatasetRow, parseDatasetFile } from '../data/dataset-file.js';
 import { Dataset, DatasetFormat, DatasetLabel, Example, Split } from '../entities/index.js';
-import { badInput, conflict, notFound, requireId } from './errors.js';
+import { Limits } from '../config.js';
+import { badInput, conflict, HeadroomError, notFound, requireId } from './errors.js';
 import { requireName } from './names.js';
 import { Page, PageArgs, pageByPosition, pageNewestFirst } from './pagination.js';
 
@@ -24,11 +25,19 @@ export interface ExampleFilter {
 }
 
 export class DatasetService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly limits: Pick<Limits, 'maxUploadBytes' | 'maxExamplesPerDataset'>,
+  ) {}
 
   async import(input: ImportDatasetInput): Promise<Dataset> {
     const name = requireName(input.name, 'input.name');
-    const parsed = parse(input);
+    const parsed = parse(input, this.limits.maxUploadBytes);
+    if (parsed.rows.length > this.limits.maxExamplesPerDataset) {
+      throw new HeadroomError('LIMIT_EXCEEDED', `the file has ${parsed.rows.length} examples; this server takes at most ${this.limits.maxExamplesPerDataset} per dataset`, 'input.content', {
+        reason: 'TOO_MANY_EXAMPLES',
+      });
+    }
     return this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(Dataset, { name })) {
         throw conflict('input.name', `a dataset named ${JSON.stringify(name)} already exists; choose another name`);
@@ -78,11 +87,12 @@ export class DatasetService {
   }
 }
 
-function parse(input: ImportDatasetInput) {
+function parse(input: ImportDatasetInput, maxBytes: number) {
   try {
     return parseDatasetFile({
       format: input.format,
       content: input.content,
+      maxBytes,
       textColumn: input.textColumn ?? undefined,
       labelColumn: input.labelColumn ?? undefined,
       splitColumn: input.splitColumn ?? undefined,

@@ -3,7 +3,7 @@
  * `extensions.code`); the message names the field and the fix. Anything else that escapes is a bug
  * and surfaces as INTERNAL_SERVER_ERROR without details.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'LIMIT_EXCEEDED';
 
 export class HeadroomError extends Error {
   constructor(

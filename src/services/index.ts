@@ -1,8 +1,11 @@
 import { DataSource } from 'typeorm';
 import { CheckpointService } from './checkpoints.js';
 import { DatasetService } from './datasets.js';
+import { DeletionService } from './deletions.js';
 import { ExperimentService } from './experiments.js';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
+import { ApiKeyService } from '../auth/api-keys.js';
+import { Limits } from '../config.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { BackendChoice } from '../training/index.js';
 import { ComparisonService } from './comparisons.js';
@@ -21,20 +24,32 @@ export interface Services {
   launches: LaunchService;
   comparisons: ComparisonService;
   predictions: PredictionService;
+  apiKeys: ApiKeyService;
+  deletions: DeletionService;
 }
 
-export function createServices(dataSource: DataSource, queue: JobQueue, artifacts: ArtifactStore, backend: BackendChoice): Services {
+export interface ServiceDependencies {
+  dataSource: DataSource;
+  queue: JobQueue;
+  artifacts: ArtifactStore;
+  backend: BackendChoice;
+  limits: Limits;
+}
+
+export function createServices({ dataSource, queue, artifacts, backend, limits }: ServiceDependencies): Services {
   const labelSets = new LabelSetService(dataSource);
   const experiments = new ExperimentService(dataSource, labelSets);
   const checkpoints = new CheckpointService(dataSource);
   return {
-    datasets: new DatasetService(dataSource),
+    datasets: new DatasetService(dataSource, limits),
     labelSets,
     experiments,
     runs: new RunService(dataSource),
     checkpoints,
-    launches: new LaunchService(dataSource, queue, labelSets, experiments, checkpoints),
+    launches: new LaunchService(dataSource, queue, labelSets, experiments, checkpoints, limits.maxActiveRunsPerKey),
     comparisons: new ComparisonService(dataSource),
     predictions: new PredictionService(checkpoints, artifacts, backend),
+    apiKeys: new ApiKeyService(dataSource),
+    deletions: new DeletionService(dataSource, artifacts),
   };
 }

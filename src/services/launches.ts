@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
 import { publishRunCancel, publishRunStatus } from '../events/publish.js';
+import { Principal } from '../auth/roles.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import {
   BaseTrainingSettings,
@@ -47,9 +48,10 @@ export class LaunchService {
     private readonly labelSets: LabelSetService,
     private readonly experiments: ExperimentService,
     private readonly checkpoints: CheckpointService,
+    private readonly maxActiveRunsPerKey: number,
   ) {}
 
-  async trainBaseModel(input: TrainBaseModelInput): Promise<Run> {
+  async trainBaseModel(input: TrainBaseModelInput, principal: Principal): Promise<Run> {
     const settings = withField((field) => (ENCODER_FIELDS.has(field) ? `input.encoder.${field}` : `input.${field}`), () => resolveBaseSettings(input.settings));
     const seed = requireSeed(input.seed ?? 0, 'input.seed');
     return this.dataSource.transaction(async (manager) => {
@@ -58,11 +60,12 @@ export class LaunchService {
         ? { id: input.labelSetId, labels: await this.labelNames(input.labelSetId, 'input.labelSetId') }
         : await this.labelSetFromDataset(manager, input.datasetId);
       await requireExamples(manager, input.datasetId, labelSet.labels, 'input.datasetId');
-      return this.createRun(manager, { kind: RunKind.BASE_TRAINING, datasetId: input.datasetId, labelSetId: labelSet.id, seed, settings: { ...settings } });
+      await this.requireRoomForRuns(manager, principal, 1);
+      return this.createRun(manager, principal, { kind: RunKind.BASE_TRAINING, datasetId: input.datasetId, labelSetId: labelSet.id, seed, settings: { ...settings } });
     });
   }
 
-  async launchHeadExpansion(input: LaunchHeadExpansionInput): Promise<Run[]> {
+  async launchHeadExpansion(input: LaunchHeadExpansionInput, principal: Principal): Promise<Run[]> {
     if (input.strategies.length === 0) throw badInput('input.strategies', 'give at least one strategy, e.g. { preset: IMPRINT_FROZEN }');
     const strategies = input.strategies.map(({ preset, overrides }, i) => ({
       preset: preset ?? 'ORIGINAL_RECIPE',
@@ -88,11 +91,12 @@ export class LaunchService {
         throw badInput('input.experimentId', 'the experiment\'s target label set does not extend its base checkpoint\'s label set with new labels');
       }
       await requireExamples(manager, experiment.datasetId, labels.slice(oldLabels.length), 'input.experimentId');
+      await this.requireRoomForRuns(manager, principal, strategies.length * seeds.length);
       const runs: Run[] = [];
       for (const { preset, settings } of strategies) {
         for (const seed of seeds) {
           runs.push(
-            await this.createRun(manager, {
+            await this.createRun(manager, principal, {
               kind: RunKind.HEAD_EXPANSION,
               experimentId: experiment.id,
               datasetId: experiment.datasetId,
@@ -129,12 +133,13 @@ export class LaunchService {
   }
 
   /** Starts a failed or cancelled run again from the beginning, with the same settings and seed. */
-  retryRun(id: string): Promise<Run> {
+  retryRun(id: string, principal: Principal): Promise<Run> {
     return this.dataSource.transaction(async (manager) => {
       const run = await lockRun(manager, id);
       if (run.status !== RunStatus.FAILED && run.status !== RunStatus.CANCELLED) {
         throw conflict('id', `run ${id} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
       }
+      await this.requireRoomForRuns(manager, principal, 1);
       await manager.delete(EpochMetric, { runId: run.id });
       Object.assign(run, {
         status: RunStatus.QUEUED,
@@ -146,6 +151,7 @@ export class LaunchService {
         finishedAt: null,
         heartbeatAt: null,
         cancelRequestedAt: null,
+        createdByKeyId: principal.keyId,
         jobId: await this.queue.enqueue(run.id, manager),
       });
       await manager.save(run);
@@ -159,8 +165,24 @@ export class LaunchService {
     return (await this.labelSets.labels(labelSetId)).map((label) => label.name);
   }
 
-  private async createRun(manager: EntityManager, fields: Partial<Run>): Promise<Run> {
-    const run = await manager.save(manager.create(Run, { ...fields, status: RunStatus.QUEUED }));
+  /** One caller may not fill the queue for everyone: a cap on its queued and running runs. */
+  private async requireRoomForRuns(manager: EntityManager, principal: Principal, adding: number): Promise<void> {
+    const [{ active }] = await manager.query(
+      `SELECT count(*)::int AS active FROM run WHERE status IN ('QUEUED', 'RUNNING') AND created_by_key_id IS NOT DISTINCT FROM $1`,
+      [principal.keyId],
+    );
+    if (active + adding > this.maxActiveRunsPerKey) {
+      throw new HeadroomError(
+        'LIMIT_EXCEEDED',
+        `this would make ${active + adding} queued or running runs for this caller; the limit is ${this.maxActiveRunsPerKey}. Wait for some to finish or cancel them`,
+        'input',
+        { reason: 'TOO_MANY_ACTIVE_RUNS', active, limit: this.maxActiveRunsPerKey },
+      );
+    }
+  }
+
+  private async createRun(manager: EntityManager, principal: Principal, fields: Partial<Run>): Promise<Run> {
+    const run = await manager.save(manager.create(Run, { ...fields, status: RunStatus.QUEUED, createdByKeyId: principal.keyId }));
     run.jobId = await this.queue.enqueue(run.id, manager);
     await manager.save(run);
     return run;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Headroom, startHeadroom } from '../../src/app.js';
-import { readConfig } from '../../src/config.js';
+import { Config, readConfig } from '../../src/config.js';
 import { graphiqlRouter } from '../../src/server/graphiql.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 
@@ -14,6 +14,10 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface TestServerOptions {
   workers?: number;
   heartbeatSeconds?: number;
+  /** Anything else of the configuration (keys, limits, production mode). */
+  config?: Partial<Config>;
+  /** Sent as Authorization with every request of graphql() and ok(). */
+  apiKey?: string;
   /** The database and home folder of a server stopped with stop({ keepData: true }): a restart. */
   reuse?: { database: TestDatabase; home: string };
 }
@@ -52,13 +56,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     tfjsBackend: 'wasm',
     workers: options.workers ?? 0,
     heartbeatSeconds: options.heartbeatSeconds ?? 0.5,
+    ...options.config,
   };
-  const headroom = await startHeadroom(config, () => undefined, (app) => app.use(graphiqlRouter()));
+  const headroom = await startHeadroom(config, () => undefined, config.production ? undefined : (app) => app.use(graphiqlRouter()));
   const graphqlUrl = `${headroom.url}/graphql`;
   const graphql = async <T>(query: string, variables?: Record<string, unknown>) => {
     const response = await fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;

@@ -1,5 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Dataset } from '../../entities/index.js';
+import { Role } from '../../auth/roles.js';
 import { GraphQLContext } from '../context.js';
 import { ExampleFilterInput, ImportDatasetInput } from '../inputs/dataset.js';
 import { PageArgs } from '../inputs/page.js';
@@ -24,6 +25,7 @@ export class DatasetResolver {
     return services.datasets.get(id);
   }
 
+  @Authorized(Role.RESEARCHER)
   @Mutation(() => DatasetObject, {
     description:
       'Imports a CSV or JSONL file of labelled texts. Rejected as a whole (BAD_USER_INPUT with ' +

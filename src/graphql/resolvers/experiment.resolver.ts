@@ -1,5 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Experiment, RunKind, RunStatus } from '../../entities/index.js';
+import { Role } from '../../auth/roles.js';
 import { GraphQLContext } from '../context.js';
 import { CreateExperimentInput, ExperimentFilterInput, UpdateExperimentInput } from '../inputs/experiment.js';
 import { PageArgs } from '../inputs/page.js';
@@ -29,6 +30,7 @@ export class ExperimentResolver {
     return services.experiments.get(id);
   }
 
+  @Authorized(Role.RESEARCHER)
   @Mutation(() => ExperimentObject, {
     description: 'Creates an experiment. With a base checkpoint, the target label set must extend the checkpoint\'s label set.',
   })
@@ -36,11 +38,13 @@ export class ExperimentResolver {
     return services.experiments.create(input);
   }
 
+  @Authorized(Role.RESEARCHER)
   @Mutation(() => ExperimentObject, { description: 'Changes an experiment; omitted fields stay as they are.' })
   updateExperiment(@Arg('input', { description: 'The changes.' }) input: UpdateExperimentInput, @Ctx() { services }: GraphQLContext) {
     return services.experiments.update(input);
   }
 
+  @Authorized(Role.RESEARCHER)
   @Mutation(() => ExperimentObject, { description: 'Archives an experiment (hidden from `experiments` by default), or restores it with archived: false.' })
   archiveExperiment(
     @Arg('id', () => ID, { description: 'The experiment.' }) id: string,

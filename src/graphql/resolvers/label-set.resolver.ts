@@ -1,5 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LabelSet } from '../../entities/index.js';
+import { Role } from '../../auth/roles.js';
 import { GraphQLContext } from '../context.js';
 import { CreateLabelSetInput, ExtendLabelSetInput } from '../inputs/label-set.js';
 import { PageArgs } from '../inputs/page.js';
@@ -18,11 +19,13 @@ export class LabelSetResolver {
     return services.labelSets.get(id);
   }
 
+  @Authorized(Role.RESEARCHER)
   @Mutation(() => LabelSetObject, { description: 'Creates a label set (version 1) from an ordered list; blank or repeated labels are rejected.' })
   createLabelSet(@Arg('input', { description: 'Name and labels.' }) input: CreateLabelSetInput, @Ctx() { services }: GraphQLContext) {
     return services.labelSets.create(input);
   }
 
+  @Authorized(Role.RESEARCHER)
   @Mutation(() => LabelSetObject, {
     description:
       'Creates a child label set: the parent\'s labels at the same indices, then `addLabels`. Blank, ' +

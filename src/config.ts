@@ -10,6 +10,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Folder for the embedded database and artifacts. */
   home: string;
+  /** Port of the embedded PostgreSQL; null picks a free one at each start. */
+  embeddedPostgresPort: number | null;
   /** TensorFlow.js backend preference. */
   tfjsBackend: string;
   /** Training threads inside this process: the API's own workers, or `headroom worker`'s. */
@@ -42,6 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl: env.DATABASE_URL?.trim() || null,
     home: path.resolve(env.HEADROOM_HOME?.trim() || '.headroom'),
+    embeddedPostgresPort: env.HEADROOM_PG_PORT?.trim() ? readInteger(env, 'HEADROOM_PG_PORT', 0, 1, 65535) : null,
     tfjsBackend: env.TFJS_BACKEND?.trim() || 'auto',
     workers: readInteger(env, 'HEADROOM_WORKERS', os.availableParallelism(), 0, 256),
     heartbeatSeconds: readNumber(env, 'HEADROOM_HEARTBEAT_SECONDS', 2, 0.1, 60),

@@ -29,9 +29,12 @@ async function migrateExclusively(dataSource: DataSource) {
   }
 }
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home' | 'limits'>, log: (line: string) => void): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'home' | 'embeddedPostgresPort' | 'limits'>,
+  log: (line: string) => void,
+): Promise<Database> {
   let embedded: EmbeddedPostgres | null = null;
-  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.home, log);
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.home, log, config.embeddedPostgresPort);
   const url = config.databaseUrl ?? embedded!.url;
   const dataSource = createDataSource(url, config.limits.requestTimeoutSeconds * 1000);
   try {
@@ -56,6 +59,9 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'home' |
  * The database for a one-off command (migrate, keys): DATABASE_URL, else the embedded server a
  * running `headroom serve` holds in HEADROOM_HOME, else an embedded server started just for it.
  */
-export function openDatabaseForCommand(config: Pick<Config, 'databaseUrl' | 'home' | 'limits'>, log: (line: string) => void): Promise<Database> {
+export function openDatabaseForCommand(
+  config: Pick<Config, 'databaseUrl' | 'home' | 'embeddedPostgresPort' | 'limits'>,
+  log: (line: string) => void,
+): Promise<Database> {
   return openDatabase({ ...config, databaseUrl: config.databaseUrl ?? runningEmbeddedPostgresUrl(config.home) }, log);
 }

@@ -37,7 +37,8 @@ interface Credentials {
   password: string;
 }
 
-export async function startEmbeddedPostgres(home: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
+/** `port`: a fixed port, or null for any free one. */
+export async function startEmbeddedPostgres(home: string, log: (line: string) => void, port: number | null = null): Promise<EmbeddedPostgres> {
   const layout = layoutOf(home);
   const binaries = await loadPostgresBinaries();
   const identity = identityForPostgres();
@@ -50,16 +51,16 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
   }
   await stopServerLeftByDeadOwner(binaries, identity, layout, log);
 
-  const port = await findFreePort();
+  const serverPort = port ?? (await findFreePort());
   await pgCtl(binaries, identity, [
     'start', '-D', layout.dataDir, '-l', layout.logFile, '-w', '-t', '60',
-    '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+    '-o', `-p ${serverPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
   ]).catch((error: Error) => {
     throw new Error(`The embedded PostgreSQL did not start: ${error.message}\nIts log: ${layout.logFile}`);
   });
   fs.writeFileSync(layout.ownerFile, String(process.pid));
   const serverUrl = (database: string) =>
-    `postgres://${SUPERUSER}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+    `postgres://${SUPERUSER}:${encodeURIComponent(credentials.password)}@127.0.0.1:${serverPort}/${database}`;
   await createDatabaseIfMissing(serverUrl('postgres'), EMBEDDED_DATABASE);
 
   let running = true;
@@ -75,7 +76,7 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     }).unref();
   };
   process.on('exit', stopOnExit);
-  log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${layout.dataDir})`);
+  log(`embedded PostgreSQL listening on 127.0.0.1:${serverPort} (data in ${layout.dataDir})`);
 
   return {
     url: serverUrl(EMBEDDED_DATABASE),

@@ -83,6 +83,8 @@ export class RunExecutor {
         await lifecycle.cancelled(claim);
       } else if (error instanceof TrainingInputError) {
         await lifecycle.fail(claim, `${error.field}: ${error.message}`);
+      } else if (error.name === 'CheckpointWriteError') {
+        await lifecycle.fail(claim, error.message);
       } else if (attempt < MAX_ATTEMPTS) {
         log(`run ${run.id}: attempt ${attempt} failed, queued again: ${error.stack ?? error.message}`);
         await lifecycle.requeue(claim, `attempt ${attempt} failed: ${error.message}`, true);

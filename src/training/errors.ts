@@ -17,6 +17,14 @@ export class TrainingCancelled extends Error {
   }
 }
 
+/** The trained model could not be saved: a disk or permission problem, not one a retry fixes. */
+export class CheckpointWriteError extends Error {
+  constructor(folder: string, cause: Error) {
+    super(`could not write the checkpoint to ${folder}: ${cause.message}; check that the artifact folder (HEADROOM_HOME/artifacts) exists, is writable and has space`);
+    this.name = 'CheckpointWriteError';
+  }
+}
+
 /** The part of AbortSignal training reads: a flag checked between batches. */
 export interface CancellationSignal {
   readonly aborted: boolean;

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BackendChoice, selectBackend } from './backend.js';
 import { trainBase } from './base-training.js';
 import { saveCheckpoint } from './checkpoint.js';
-import { TrainingCancelled, TrainingInputError } from './errors.js';
+import { CheckpointWriteError, TrainingCancelled, TrainingInputError } from './errors.js';
 import { EpochMetrics } from './evaluation.js';
 import { MemoryFeatureCache } from './features.js';
 import { CheckpointCache } from './checkpoint-cache.js';
@@ -33,7 +33,9 @@ async function run(job: TrainingJob): Promise<void> {
       job.kind === 'base'
         ? await trainBase(job.spec, job.data, hooks)
         : await expandHead(job.spec, await baseModels.load(job.base), job.data, { ...hooks, featureCache });
-    const checkpoint = await saveCheckpoint(model, job.output);
+    const checkpoint = await saveCheckpoint(model, job.output).catch((error: Error) => {
+      throw new CheckpointWriteError(job.output, error);
+    });
     post({ type: 'done', result: { ...result, encoder: model.encoder.config, checkpoint } });
   } catch (error) {
     const { name, message, stack } = error as Error;

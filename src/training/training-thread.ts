@@ -76,14 +76,19 @@ export class TrainingThread {
     const cancel = () => Atomics.store(this.cancelFlag, 0, 1);
     hooks.signal?.addEventListener('abort', cancel);
     if (hooks.signal?.aborted) cancel();
-    // Epoch reports are handled in order, each after the previous one settled.
+    // Epoch reports are handled in order, each after the previous one settled. If one fails (the
+    // database is away, say), the job is stopped, and the call ends only once the thread is free.
     let reports: Promise<void> = Promise.resolve();
+    const report = (metrics: EpochMetrics) => {
+      reports = reports.then(() => hooks.onEpoch?.(metrics));
+      reports.catch(cancel);
+    };
     try {
       return await new Promise<ThreadResult>((resolve, reject) => {
         const onExit = (code: number) => reject(new Error(`the training thread exited (code ${code})`));
         this.worker.once('exit', onExit);
         this.listener = (message) => {
-          if (message.type === 'epoch') reports = reports.then(() => hooks.onEpoch?.(message.metrics));
+          if (message.type === 'epoch') report(message.metrics);
           else if (message.type === 'log') hooks.log?.(message.line);
           else if (message.type === 'done' || message.type === 'failed') {
             this.worker.off('exit', onExit);

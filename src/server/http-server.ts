@@ -41,6 +41,8 @@ export async function startHttpServer(options: {
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: (formatted, error) => formatError(formatted, error, log),
+    // Apollo adds stack traces to errors unless NODE_ENV is production; they belong in the log only.
+    includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -1,5 +1,9 @@
 import { DatasetFileError } from './errors.js';
 import { parseSplitName, SPLIT_NAMES_HINT, type Split } from './splits.js';
+import { unstorableCharacter } from './storable-text.js';
+
+/** As long as a label in a label set may be: a longer one could never be trained (and overflows index entries). */
+const MAX_LABEL_LENGTH = 200;
 
 /** The file's names for the chosen columns (CSV header cells or JSONL keys), as written there. */
 export interface ColumnNames {
@@ -24,7 +28,8 @@ export interface RowCells {
 
 /**
  * Validates one row. Text is kept exactly as written (only a blank one is rejected); labels are
- * trimmed; a JSONL label may also be a number, as in files with integer class ids.
+ * trimmed and, like label-set labels, one line of at most MAX_LABEL_LENGTH characters; a JSONL
+ * label may also be a number, as in files with integer class ids.
  */
 export function readRow(line: number, cells: RowCells, names: ColumnNames, noun: 'column' | 'key'): PendingRow {
   const text = cells.text;
@@ -32,6 +37,7 @@ export function readRow(line: number, cells: RowCells, names: ColumnNames, noun:
   if (text === null || text.trim() === '') {
     throw new DatasetFileError('EMPTY_TEXT', line, names.text, `${noun} "${names.text}" is empty; every row needs a text`);
   }
+  requireStorable(line, text, names.text, noun);
 
   const raw = cells.label;
   if (typeof raw !== 'string' && raw !== null && !(typeof raw === 'number' && Number.isFinite(raw))) {
@@ -41,8 +47,26 @@ export function readRow(line: number, cells: RowCells, names: ColumnNames, noun:
   if (label === '') {
     throw new DatasetFileError('EMPTY_LABEL', line, names.label, `${noun} "${names.label}" is empty; every row needs a label`);
   }
+  requireStorable(line, label, names.label, noun);
+  if (label.length > MAX_LABEL_LENGTH) {
+    throw new DatasetFileError(
+      'MALFORMED',
+      line,
+      names.label,
+      `${noun} "${names.label}" holds a label of ${label.length} characters; labels are at most ${MAX_LABEL_LENGTH}, as in a label set`,
+    );
+  }
+  if (/\p{Cc}/u.test(label)) {
+    throw new DatasetFileError('MALFORMED', line, names.label, `${noun} "${names.label}" holds a label with a control character (such as a tab or line break); a label is one line`);
+  }
 
   return { text, label, split: readSplit(line, cells.split, names.split ?? 'split', noun) };
+}
+
+/** A NUL in a CSV, or a JSON escape in JSONL, can put into a cell what the database cannot store as written. */
+function requireStorable(line: number, value: string, name: string, noun: string): void {
+  const found = unstorableCharacter(value);
+  if (found !== null) throw new DatasetFileError('MALFORMED', line, name, `${noun} "${name}" contains ${found}, which cannot be stored; remove it`);
 }
 
 /** A JSONL value that is absent or of the wrong type. */

@@ -52,6 +52,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     schema,
     introspection: options.introspection,
     formatError: (formatted, error) => formatError(formatted, error, log),
+    // Apollo adds stack traces to errors unless NODE_ENV is production; they belong in the log only.
+    includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DatasetFileError, DatasetRow, parseDatasetFile } from '../data/dataset-file.js';
+import { DatasetFileError, DatasetRow, ParsedDatasetFile, parseDatasetFile } from '../data/dataset-file.js';
 import { Dataset, DatasetFormat, DatasetLabel, Example, Split } from '../entities/index.js';
 import { Limits } from '../config.js';
-import { badInput, conflict, HeadroomError, notFound, requireId } from './errors.js';
-import { requireName } from './names.js';
+import { badInput, conflict, HeadroomError, isUniqueViolation, notFound, requireId } from './errors.js';
+import { MAX_NAME_LENGTH, requireName, requireStorable } from './names.js';
 import { Page, PageArgs, pageByPosition, pageNewestFirst } from './pagination.js';
 
 /** Rows per INSERT: unnest() takes one array per column, so the statement size stays flat. */
@@ -38,9 +38,10 @@ export class DatasetService {
         reason: 'TOO_MANY_EXAMPLES',
       });
     }
+    const nameTaken = () => conflict('input.name', `a dataset named ${JSON.stringify(name)} already exists; choose another name`);
     return this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(Dataset, { name })) {
-        throw conflict('input.name', `a dataset named ${JSON.stringify(name)} already exists; choose another name`);
+        throw nameTaken();
       }
       const dataset = await manager.save(
         manager.create(Dataset, {
@@ -58,6 +59,9 @@ export class DatasetService {
       await insertExamples(manager, dataset.id, parsed.rows);
       await insertLabelCounts(manager, dataset.id, parsed.rows);
       return dataset;
+    }).catch((error: unknown) => {
+      // Imports under one name at the same time all pass the check above; the unique index picks one.
+      throw isUniqueViolation(error, 'dataset') ? nameTaken() : error;
     });
   }
 
@@ -82,14 +86,15 @@ export class DatasetService {
       .createQueryBuilder('example')
       .where('example.dataset_id = :datasetId', { datasetId });
     if (filter.split) query.andWhere('example.split = :split', { split: filter.split });
-    if (filter.label !== undefined && filter.label !== null) query.andWhere('example.label = :label', { label: filter.label });
+    if (filter.label !== undefined && filter.label !== null) query.andWhere('example.label = :label', { label: requireStorable(filter.label.trim(), 'filter.label') });
     return pageByPosition(query, 'ordinal', (example) => example.ordinal, args);
   }
 }
 
-function parse(input: ImportDatasetInput, maxBytes: number) {
+function parse(input: ImportDatasetInput, maxBytes: number): ParsedDatasetFile {
+  let parsed: ParsedDatasetFile;
   try {
-    return parseDatasetFile({
+    parsed = parseDatasetFile({
       format: input.format,
       content: input.content,
       maxBytes,
@@ -100,6 +105,19 @@ function parse(input: ImportDatasetInput, maxBytes: number) {
   } catch (error) {
     if (!(error instanceof DatasetFileError)) throw error;
     throw badInput('input.content', error.message, { reason: error.code, line: error.line, column: error.field });
+  }
+  requireColumnNames(parsed.columns);
+  return parsed;
+}
+
+/** The file's spelling of each chosen column is stored; a column named in the options can have any name. */
+function requireColumnNames(columns: ParsedDatasetFile['columns']): void {
+  for (const role of ['text', 'label', 'split'] as const) {
+    const column = columns[role];
+    if (column === null) continue;
+    const field = `input.${role}Column`;
+    requireStorable(column, field);
+    if (column.length > MAX_NAME_LENGTH) throw badInput(field, `${field} picks a column whose name is ${column.length} characters long; use one of at most ${MAX_NAME_LENGTH}`);
   }
 }
 

@@ -31,6 +31,12 @@ export function conflict(field: string, message: string): HeadroomError {
   return new HeadroomError('CONFLICT', message, field);
 }
 
+/** A PostgreSQL unique violation on `table`, as TypeORM passes on the driver's error. */
+export function isUniqueViolation(error: unknown, table: string): boolean {
+  const cause = (error as { driverError?: { code?: string; table?: string } } | null)?.driverError;
+  return cause?.code === '23505' && cause.table === table;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isId(value: string): boolean {

@@ -2,7 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Checkpoint, Dataset, Experiment, LabelSet, Run } from '../entities/index.js';
 import { badInput, conflict, notFound, requireId } from './errors.js';
 import { LabelSetService } from './label-sets.js';
-import { requireName } from './names.js';
+import { requireName, requireStorable } from './names.js';
 import { Page, PageArgs, pageNewestFirst } from './pagination.js';
 
 const MAX_DESCRIPTION_LENGTH = 10_000;
@@ -108,10 +108,12 @@ export class ExperimentService {
     const archived = filter.archived === undefined ? false : filter.archived;
     if (archived !== null) query.andWhere(`experiment.archived_at IS ${archived ? 'NOT NULL' : 'NULL'}`);
     if (filter.search?.trim()) {
-      const pattern = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = `%${requireStorable(filter.search.trim(), 'filter.search').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere('(experiment.name ILIKE :pattern OR experiment.description ILIKE :pattern)', { pattern });
     }
-    if (filter.tags?.length) query.andWhere('experiment.tags @> :tags', { tags: filter.tags });
+    if (filter.tags?.length) {
+      query.andWhere('experiment.tags @> :tags', { tags: filter.tags.map((tag, i) => requireStorable(tag, `filter.tags[${i}]`)) });
+    }
     for (const key of ['datasetId', 'targetLabelSetId', 'baseCheckpointId'] as const) {
       const value = filter[key];
       if (value) query.andWhere(`experiment.${snake(key)} = :${key}`, { [key]: requireId(value, `filter.${key}`) });
@@ -149,7 +151,7 @@ function requireDescription(value: string): string {
   if (value.length > MAX_DESCRIPTION_LENGTH) {
     throw badInput('input.description', `input.description is ${value.length} characters long; use at most ${MAX_DESCRIPTION_LENGTH}`);
   }
-  return value;
+  return requireStorable(value, 'input.description');
 }
 
 function requireTags(values: string[]): string[] {

@@ -1,3 +1,4 @@
+import { unstorableCharacter } from '../data/storable-text.js';
 import { badInput } from './errors.js';
 
 export const MAX_NAME_LENGTH = 200;
@@ -10,5 +11,12 @@ export function requireName(value: string, field: string): string {
     throw badInput(field, `${field} is ${name.length} characters long; use at most ${MAX_NAME_LENGTH}`);
   }
   if (/\p{Cc}/u.test(name)) throw badInput(field, `${field} contains a control character (such as a newline or tab); remove it`);
-  return name;
+  return requireStorable(name, field);
+}
+
+/** Text that is stored or matched in the database: refused when it would not read back as sent. */
+export function requireStorable(value: string, field: string): string {
+  const found = unstorableCharacter(value);
+  if (found !== null) throw badInput(field, `${field} contains ${found}, which cannot be stored; remove it`);
+  return value;
 }

@@ -3,6 +3,7 @@ import { badInput, isId } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+const MAX_POSITION = 2 ** 31 - 1;
 
 export interface PageArgs {
   first?: number | null;
@@ -33,6 +34,8 @@ export async function pageNewestFirst<T extends ObjectLiteral & { id: string }>(
   if (args.after) {
     const afterId = decodeCursor(args.after, table);
     if (!isId(afterId)) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
+    const [found] = await query.connection.query(`SELECT 1 FROM "${table}" WHERE id = $1`, [afterId]);
+    if (!found) throw badInput('after', 'the item this cursor points at no longer exists (deleted?); start again from the first page');
     query.andWhere(
       `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM "${table}" c WHERE c.id = :afterId)`,
       { afterId },
@@ -57,8 +60,10 @@ export async function pageByPosition<T extends ObjectLiteral>(
   const table = query.expressionMap.mainAlias!.metadata.tablePath;
   const totalCount = await query.clone().getCount();
   if (args.after) {
-    const after = Number(decodeCursor(args.after, table));
-    if (!Number.isInteger(after)) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
+    const key = decodeCursor(args.after, table);
+    const after = Number(key);
+    // Positions are PostgreSQL integers: anything else would fail in the query, not here.
+    if (!/^\d{1,10}$/.test(key) || after > MAX_POSITION) throw badInput('after', 'after is not a cursor this list returned; pass an endCursor from a previous page');
     query.andWhere(`${query.alias}.${column} > :after`, { after });
   }
   const rows = await query.orderBy(`${query.alias}.${column}`, 'ASC').take(size + 1).getMany();

@@ -2,7 +2,7 @@ import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { CheckpointCache } from '../training/checkpoint-cache.js';
 import { BackendChoice, Classifier, encodeTexts, headLogits, selectBackend } from '../training/index.js';
 import { CheckpointService } from './checkpoints.js';
-import { badInput } from './errors.js';
+import { badInput, HeadroomError } from './errors.js';
 
 const MAX_TEXTS = 1000;
 const MAX_TEXT_LENGTH = 10_000;
@@ -26,7 +26,13 @@ export class PredictionService {
   /** A stored checkpoint, loaded (or still loaded from a recent call). */
   async model(checkpointId: string, field = 'checkpointId'): Promise<Classifier> {
     const checkpoint = await this.checkpoints.get(checkpointId, field);
-    return this.models.load(this.artifacts.absolute(checkpoint.artifactPath));
+    return this.models.load(this.artifacts.absolute(checkpoint.artifactPath)).catch((error: Error) => {
+      throw new HeadroomError(
+        'NOT_FOUND',
+        `checkpoint ${checkpointId} is recorded, but its files cannot be read from the artifact store (${error.message}); was HEADROOM_HOME/artifacts moved or deleted?`,
+        field,
+      );
+    });
   }
 
   async predict(checkpointId: string, texts: string[], topK: number): Promise<Prediction[]> {

@@ -28,9 +28,10 @@ export class DatasetResolver {
   @Authorized(Role.RESEARCHER)
   @Mutation(() => DatasetObject, {
     description:
-      'Imports a CSV or JSONL file of labelled texts. Rejected as a whole (BAD_USER_INPUT with ' +
-      '`extensions.reason` and `extensions.line`) when a column is missing, a text or label is empty, ' +
-      'the content is not valid UTF-8, has no rows or is over 50 MB; CONFLICT when the name is taken.',
+      'Imports a CSV or JSONL file of labelled texts. Labels are trimmed and, as in label sets, one line of at most ' +
+      '200 characters. Rejected as a whole (BAD_USER_INPUT with `extensions.reason` and `extensions.line`) when a ' +
+      'column is missing, a text or label is empty or malformed, the content is not valid UTF-8, has no rows or is ' +
+      'over the upload limit (50 MB by default); LIMIT_EXCEEDED over the examples limit; CONFLICT when the name is taken.',
   })
   importDataset(@Arg('input', { description: 'The file and how to read it.' }) input: ImportDatasetInput, @Ctx() { services }: GraphQLContext) {
     return services.datasets.import(input);

@@ -9,10 +9,23 @@ import { createRoot } from 'react-dom/client';
 import { DEFAULT_QUERY } from './default-query';
 
 // The page's own origin, so the IDE works behind any host, port or TLS terminator.
-const fetcher = createGraphiQLFetcher({
+const endpoints = {
   url: new URL('/graphql', location.href).href,
   subscriptionUrl: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`,
-});
+};
+
+// Queries carry the Headers pane on every request; a WebSocket only sends its key once, in
+// connection_init, so subscriptions get a socket per Authorization value typed there.
+const fetchers = new Map<string, ReturnType<typeof createGraphiQLFetcher>>();
+const fetcher: ReturnType<typeof createGraphiQLFetcher> = (params, options) => {
+  const authorization = Object.entries(options?.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+  let forKey = fetchers.get(authorization);
+  if (!forKey) {
+    forKey = createGraphiQLFetcher({ ...endpoints, wsConnectionParams: authorization ? { Authorization: authorization } : undefined });
+    fetchers.set(authorization, forKey);
+  }
+  return forKey(params, options);
+};
 
 const root = document.getElementById('graphiql');
 if (!root) throw new Error('index.html has no #graphiql element');

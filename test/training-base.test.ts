@@ -44,6 +44,21 @@ describe('base training and checkpoints', () => {
     assert.deepEqual(again.final.overallAccuracy, trained.final.overallAccuracy);
   });
 
+  test('head weight decay trains smaller head rows', async () => {
+    const meanRowNorm = (result: TrainingResult) => {
+      const { dim, weight } = result.model.head;
+      let total = 0;
+      for (let row = 0; row < labels.length; row++) total += Math.hypot(...weight.subarray(row * dim, (row + 1) * dim));
+      return total / labels.length;
+    };
+    // A rate high enough that the loss, not the number of steps, bounds how far the rows grow.
+    const settings = { ...SMALL_BASE, learningRate: 0.02 };
+    const undecayed = await trainBase({ labels, settings: { ...settings, headWeightDecay: 0 }, seed: 1 }, data);
+    const decayed = await trainBase({ labels, settings: { ...settings, headWeightDecay: 0.1 }, seed: 1 }, data);
+    assert.ok(meanRowNorm(decayed) < 0.5 * meanRowNorm(undecayed), `rows ${meanRowNorm(decayed)} with decay, ${meanRowNorm(undecayed)} without`);
+    assert.ok(decayed.final.overallAccuracy > 0.9, `accuracy with decay ${decayed.final.overallAccuracy}`);
+  });
+
   test('a saved checkpoint loads back with bit-identical logits', async () => {
     const target = path.join(folder, 'model');
     await saveCheckpoint(trained.model, target);
@@ -63,7 +78,16 @@ describe('base training and checkpoints', () => {
   });
 
   test('rejects settings out of range, naming the setting', () => {
-    for (const [field, value] of [['epochs', 0], ['learningRate', Number.NaN], ['batchSize', 0], ['dim', 1.5]] as const) {
+    const invalid = [
+      ['epochs', 0],
+      ['learningRate', Number.NaN],
+      ['batchSize', 0],
+      ['dim', 1.5],
+      ['tokenDropout', 1],
+      ['headWeightDecay', -0.1],
+      ['learningRateSchedule', 'COSINE'],
+    ] as const;
+    for (const [field, value] of invalid) {
       assert.throws(() => resolveBaseSettings({ [field]: value }), (e: unknown) => e instanceof TrainingInputError && e.field === field);
     }
     assert.throws(() => resolveExpansionSettings('LWF', { learningRate: Infinity }), (e: unknown) => e instanceof TrainingInputError && e.field === 'learningRate');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { EmbeddingBagBackward, embedBags, initialiseTable, type SparseRowGradient } from '../src/training/embedding-bag.js';
+import { dropIds, EmbeddingBagBackward, embedBags, initialiseTable, type SparseRowGradient } from '../src/training/embedding-bag.js';
 import type { EmbeddingBagConfig } from '../src/training/model.js';
 import { Random } from '../src/training/random.js';
 import { DEFAULT_TOKENIZER } from '../src/training/tokenizer.js';
@@ -56,6 +56,23 @@ test('embedBags: each row is the mean of its bag, repeats counted', () => {
   assert.throws(() => embedBags(table, 2, bags, new Float32Array(5)), /needs 6/);
   assert.throws(() => embedBags(table, 2, [Int32Array.of(3)]), /id 3, outside/);
   assert.throws(() => embedBags(table, 2, [new Int32Array(0)]), /empty/);
+});
+
+test('dropIds: keeps ids in order, each with probability 1 - rate, never none; the same for the same seed', () => {
+  const bag = Int32Array.from({ length: 2000 }, (_, i) => i);
+  const kept = dropIds(bag, 0.3, new Random(5));
+  assert.deepEqual(dropIds(bag, 0.3, new Random(5)), kept);
+  assert.notDeepEqual(dropIds(bag, 0.3, new Random(6)), kept);
+  // Binomial(2000, 0.7): mean 1400, standard deviation 20.5.
+  assert.ok(kept.length > 1330 && kept.length < 1470, `kept ${kept.length}`);
+  assert.ok(kept.every((id, i) => i === 0 || id > kept[i - 1]), 'kept ids stay in their order, each once');
+  assert.deepEqual(dropIds(bag, 0, new Random(1)), bag);
+  for (let seed = 0; seed < 20; seed++) {
+    const lone = dropIds(Int32Array.of(7, 8, 9), 0.999_999, new Random(seed));
+    assert.equal(lone.length, 1);
+    assert.ok([7, 8, 9].includes(lone[0]));
+  }
+  assert.throws(() => dropIds(bag, 1, new Random(1)), /\[0, 1\)/);
 });
 
 test('backward: each bag adds dFeature / length to its ids, once per occurrence', () => {

@@ -60,6 +60,20 @@ export function embedBags(table: Float32Array, dim: number, bags: readonly Int32
 }
 
 /**
+ * A training-time copy of `bag` with each id left out with probability `rate` (dropout on the
+ * input ids): a text then teaches the head and its rows without any one n-gram. Never empty: if
+ * every id drops, one of them, drawn uniformly, stays. No rescaling, as the bag is averaged.
+ */
+export function dropIds(bag: Int32Array, rate: number, random: Random): Int32Array {
+  if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout rate must be in [0, 1), got ${rate}`);
+  const kept = new Int32Array(bag.length);
+  let count = 0;
+  for (let i = 0; i < bag.length; i++) if (random.next() >= rate) kept[count++] = bag[i];
+  if (count === 0) return Int32Array.of(bag[random.int(bag.length)]);
+  return kept.slice(0, count);
+}
+
+/**
  * The backward pass of embedBags, with buffers kept across batches: a slot per table row (which
  * gradient row holds it, or -1) and a growing gradient buffer, so a step allocates nothing once
  * the largest batch has been seen.

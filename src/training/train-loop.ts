@@ -16,11 +16,25 @@ export interface TrainingHooks {
   log?(line: string): void;
 }
 
+/** How the learning rates change over a training: kept as set, or decayed linearly to 0 over all steps. */
+export type LearningRateSchedule = 'CONSTANT' | 'LINEAR_DECAY';
+export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ['CONSTANT', 'LINEAR_DECAY'];
+
 export interface LoopSettings {
   epochs: number;
   batchSize: number;
   earlyStoppingPatience: number | null;
   seed: number;
+  /** CONSTANT when absent. */
+  learningRateSchedule?: LearningRateSchedule;
+}
+
+/**
+ * The factor on the set learning rates at step `step` (0-based) of `totalSteps`. LINEAR_DECAY is
+ * fastText's schedule: from 1 down to 1/totalSteps at the last step, which still moves.
+ */
+export function learningRateScale(schedule: LearningRateSchedule, step: number, totalSteps: number): number {
+  return schedule === 'LINEAR_DECAY' ? 1 - step / totalSteps : 1;
 }
 
 export interface LoopResult {
@@ -46,6 +60,7 @@ export async function trainLoop(
   const count = examples.labels.length;
   const order = Int32Array.from({ length: count }, (_, i) => i);
   const batches = Math.ceil(count / settings.batchSize);
+  const schedule = settings.learningRateSchedule ?? 'CONSTANT';
   const epochs: EpochMetrics[] = [];
   let best: { accuracy: number; epoch: number; snapshot: Snapshot | null } = { accuracy: -Infinity, epoch: 0, snapshot: null };
   let trainSeconds = 0;
@@ -76,7 +91,7 @@ export async function trainLoop(
         throw new TrainingCancelled(stepsDone);
       }
       const indices = order.subarray(batch * settings.batchSize, (batch + 1) * settings.batchSize);
-      const loss = model.step(examples, indices);
+      const loss = model.step(examples, indices, learningRateScale(schedule, stepsDone, settings.epochs * batches));
       const next = tf.tidy(() => tf.add(lossSum, tf.mul(loss, indices.length)));
       tf.dispose([lossSum, loss]);
       lossSum = next as tf.Scalar;

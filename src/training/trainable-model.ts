@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { EmbeddingBagBackward, embedBags } from './embedding-bag.js';
+import { dropIds, EmbeddingBagBackward, embedBags } from './embedding-bag.js';
 import { encodeBags, LAYER_NORM_EPSILON } from './encoder.js';
 import { Scorer } from './evaluation.js';
 import { logitsOf } from './logits.js';
 import { Encoder, LinearHead, labelCount } from './model.js';
+import type { Random } from './random.js';
 import { SparseAdam } from './sparse-adam.js';
 
 /** The examples a model trains on, in the form its encoder needs. */
@@ -31,6 +32,21 @@ export interface TrainableModelOptions {
   learningRate: number;
   encoderLearningRate: number;
   distillation: { temperature: number; weight: number } | null;
+  /**
+   * L2 penalty on the trained head weights (not biases), as PyTorch Adam's `weight_decay`: the
+   * loss gains headWeightDecay / 2 x their sum of squares. None when absent.
+   */
+  headWeightDecay?: number;
+  /** When the encoder trains: each id of a training example's bag is left out of a step with this probability. None when absent. */
+  tokenDropout?: { rate: number; random: Random };
+}
+
+/** tfjs's Adam with a rate that can change between steps (its `learningRate` is protected). */
+class ScheduledAdam extends tf.AdamOptimizer {
+  applyGradientsAt(learningRate: number, gradients: tf.NamedTensorMap): void {
+    this.learningRate = learningRate;
+    this.applyGradients(Object.entries(gradients).map(([name, tensor]) => ({ name, tensor })));
+  }
 }
 
 /**
@@ -47,7 +63,7 @@ export class TrainableModel implements Scorer {
   private readonly bOld: tf.Tensor1D;
   private readonly wNew: tf.Variable<tf.Rank.R2> | null;
   private readonly bNew: tf.Variable<tf.Rank.R1> | null;
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: ScheduledAdam;
   private readonly table: Float32Array;
   private readonly encoderOptimizer: SparseAdam | null;
   private readonly backward: EmbeddingBagBackward | null;
@@ -70,7 +86,8 @@ export class TrainableModel implements Scorer {
     this.wNew = newCount > 0 ? tf.variable(wNew) : null;
     this.bNew = newCount > 0 ? tf.variable(bNew) : null;
     tf.dispose([wNew, bNew]);
-    this.optimizer = tf.train.adam(options.learningRate);
+    // tf.train.adam's defaults.
+    this.optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.999);
     // Training the encoder changes its table: work on a copy, the base model stays as it was.
     this.table = options.trainEncoder ? options.encoder.table.slice() : options.encoder.table;
     const buckets = options.encoder.config.tokenizer.buckets;
@@ -78,9 +95,12 @@ export class TrainableModel implements Scorer {
     this.backward = options.trainEncoder ? new EmbeddingBagBackward(buckets, this.dim) : null;
   }
 
-  /** One optimisation step on the examples at `batch`; returns the batch's mean loss as a scalar tensor. */
-  step(examples: TrainingExamples, batch: ArrayLike<number>): tf.Scalar {
-    const bags = this.options.trainEncoder ? Array.from(batch, (i) => examples.bags![i]) : null;
+  /**
+   * One optimisation step on the examples at `batch`, at `rateScale` times the set learning rates;
+   * returns the batch's mean loss as a scalar tensor.
+   */
+  step(examples: TrainingExamples, batch: ArrayLike<number>, rateScale: number): tf.Scalar {
+    const bags = this.options.trainEncoder ? Array.from(batch, (i) => this.trainingBag(examples.bags![i])) : null;
     const inputs = this.batchInputs(examples, batch, bags);
     const xVariable = bags ? tf.variable(inputs.x, true) : null;
     const variables = this.trainableVariables();
@@ -92,11 +112,16 @@ export class TrainableModel implements Scorer {
       const dFeatures = grads[xVariable.name].dataSync() as Float32Array;
       tf.dispose(grads[xVariable.name]);
       delete grads[xVariable.name];
-      this.encoderOptimizer!.step(this.table, this.backward!.backward(bags!, dFeatures), this.options.encoderLearningRate);
+      this.encoderOptimizer!.step(this.table, this.backward!.backward(bags!, dFeatures), this.options.encoderLearningRate * rateScale);
     }
-    this.optimizer.applyGradients(grads);
+    this.optimizer.applyGradientsAt(this.options.learningRate * rateScale, grads);
     tf.dispose([inputs.x, inputs.labels, inputs.baseOld, xVariable, ...Object.values(grads)].filter((t) => t !== null));
     return value;
+  }
+
+  private trainingBag(bag: Int32Array): Int32Array {
+    const dropout = this.options.tokenDropout;
+    return dropout && dropout.rate > 0 ? dropIds(bag, dropout.rate, dropout.random) : bag;
   }
 
   /** Mean loss over all examples without changing anything: the loss reported for epoch 0. */
@@ -135,17 +160,19 @@ export class TrainableModel implements Scorer {
     };
   }
 
-  /** Cross-entropy over all labels, plus the distillation term when the settings ask for it. */
+  /** Cross-entropy over all labels, plus the distillation and weight-decay terms when the settings ask for them. */
   private loss(input: tf.Tensor2D, labels: tf.Tensor1D, baseOld: tf.Tensor2D | null): tf.Scalar {
     // A training encoder hands over raw bag means; a frozen one's cached features are normalised already.
     const x = this.options.trainEncoder && this.options.encoder.config.layerNorm ? layerNorm(input) : input;
     const frozenOld = !this.options.trainOldRows && !this.options.trainEncoder && baseOld !== null;
     const oldLogits = frozenOld ? baseOld : (tf.add(tf.matMul(x, this.wOld), this.bOld) as tf.Tensor2D);
     const logits = this.wNew ? tf.concat([oldLogits, tf.add(tf.matMul(x, this.wNew), this.bNew!)], 1) : oldLogits;
-    const crossEntropy = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.labelCount), logits) as tf.Scalar;
+    let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.labelCount), logits) as tf.Scalar;
     const distillation = this.options.distillation;
-    if (!distillation || !baseOld || frozenOld) return crossEntropy;
-    return tf.add(crossEntropy, distillationLoss(oldLogits, baseOld, distillation.temperature, distillation.weight));
+    if (distillation && baseOld && !frozenOld) loss = tf.add(loss, distillationLoss(oldLogits, baseOld, distillation.temperature, distillation.weight));
+    const decay = this.options.headWeightDecay ?? 0;
+    if (decay > 0) loss = tf.add(loss, tf.mul(tf.addN(this.trainedWeights().map((w) => tf.sum(tf.square(w)))), decay / 2));
+    return loss;
   }
 
   /** Features of texts under the current encoder (which changes only when the encoder trains). */
@@ -184,6 +211,14 @@ export class TrainableModel implements Scorer {
   dispose(): void {
     tf.dispose([this.wOld, this.bOld, this.wNew, this.bNew].filter((t) => t !== null));
     this.optimizer.dispose();
+  }
+
+  /** The head weight matrices training changes (biases excluded). */
+  private trainedWeights(): tf.Tensor2D[] {
+    const weights: tf.Tensor2D[] = [];
+    if (this.options.trainOldRows) weights.push(this.wOld);
+    if (this.wNew) weights.push(this.wNew);
+    return weights;
   }
 
   private trainableVariables(): tf.Variable[] {

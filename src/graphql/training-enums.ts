@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { ExemplarSelection, HeadInit, PRESET_NAMES, PresetName, Trainable } from '../training/index.js';
+import { ExemplarSelection, HeadInit, LEARNING_RATE_SCHEDULES, LearningRateSchedule, PRESET_NAMES, PresetName, Trainable } from '../training/index.js';
 
 /** The training engine's string unions as objects type-graphql can register as enums. */
 function enumOf<T extends string>(values: readonly T[]): Record<T, T> {
@@ -10,6 +10,7 @@ export const Preset = enumOf<PresetName>(PRESET_NAMES);
 export const HeadInitEnum = enumOf<HeadInit>(['RANDOM_NORMAL', 'XAVIER', 'ZEROS', 'IMPRINT']);
 export const TrainableEnum = enumOf<Trainable>(['NEW_ROWS', 'HEAD', 'FULL_MODEL']);
 export const ExemplarSelectionEnum = enumOf<ExemplarSelection>(['RANDOM', 'HERDING']);
+export const LearningRateScheduleEnum = enumOf<LearningRateSchedule>(LEARNING_RATE_SCHEDULES);
 
 registerEnumType(Preset, {
   name: 'Preset',
@@ -54,5 +55,14 @@ registerEnumType(ExemplarSelectionEnum, {
   valuesConfig: {
     RANDOM: { description: 'Uniformly at random (seeded).' },
     HERDING: { description: 'iCaRL herding: each pick brings the picked examples\' mean feature closest to the label\'s.' },
+  },
+});
+
+registerEnumType(LearningRateScheduleEnum, {
+  name: 'LearningRateSchedule',
+  description: 'How learning rates change over a training.',
+  valuesConfig: {
+    CONSTANT: { description: 'As set, throughout.' },
+    LINEAR_DECAY: { description: 'From the set rate down to nearly 0 at the last step (fastText\'s schedule).' },
   },
 });

@@ -40,6 +40,7 @@ export type { Classifier, Encoder, LinearHead } from './model.js';
 export { exportHeadSafetensors, importHeadSafetensors } from './safetensors.js';
 export { DEFAULT_OPTIMISATION, PRESET_NAMES, PRESETS, resolveExpansionSettings } from './settings.js';
 export type { ExemplarSelection, ExpansionOverrides, ExpansionSettings, HeadInit, PresetName, Trainable } from './settings.js';
-export type { TrainingHooks } from './train-loop.js';
+export { LEARNING_RATE_SCHEDULES } from './train-loop.js';
+export type { LearningRateSchedule, TrainingHooks } from './train-loop.js';
 export { TrainingThread } from './training-thread.js';
 export type { ThreadHooks, ThreadResult, TrainingJob } from './training-thread.js';

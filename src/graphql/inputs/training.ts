@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import type { ExemplarSelection, HeadInit, PresetName, Trainable } from '../../training/index.js';
-import { ExemplarSelectionEnum, HeadInitEnum, Preset, TrainableEnum } from '../training-enums.js';
+import type { ExemplarSelection, HeadInit, LearningRateSchedule, PresetName, Trainable } from '../../training/index.js';
+import { ExemplarSelectionEnum, HeadInitEnum, LearningRateScheduleEnum, Preset, TrainableEnum } from '../training-enums.js';
 
 @InputType('EncoderOptions', { description: 'Shape of a base model\'s encoder; omitted fields take the defaults.' })
 export class EncoderOptionsInput {
@@ -51,6 +51,15 @@ export class TrainBaseModelInput {
 
   @Field(() => Int, { nullable: true, description: 'Stop after this many epochs without a better validation accuracy, keeping the best; default off.' })
   earlyStoppingPatience?: number | null;
+
+  @Field(() => LearningRateScheduleEnum, { nullable: true, description: 'How the learning rates change over the training (default LINEAR_DECAY).' })
+  learningRateSchedule?: LearningRateSchedule | null;
+
+  @Field(() => Float, { nullable: true, description: 'Probability that each token of a training text is dropped from a step: 0 up to 1 (default 0.2).' })
+  tokenDropout?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'L2 penalty on the head weights, as PyTorch Adam\'s weight_decay: 0 to 1 (default 0.002).' })
+  headWeightDecay?: number | null;
 }
 
 @InputType('DistillationInput', { description: 'Learning without Forgetting: keep the old-label outputs close to the base model\'s.' })

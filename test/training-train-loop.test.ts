@@ -20,11 +20,10 @@ test('a step at rate scale 0 changes neither head nor table; at scale 1 both mov
   const base = (await trainBase({ labels, settings: { ...SMALL_BASE, epochs: 1 }, seed: 0 }, data)).model;
   const examples = { labels: data.train.labels, bags: tokenizeAll(data.train.texts, base.encoder.config.tokenizer) };
   const model = new TrainableModel({
-    encoder: base.encoder,
+    trainedEncoder: base.encoder,
     head: base.head,
     oldLabelCount: labels.length,
     trainOldRows: true,
-    trainEncoder: true,
     learningRate: 0.01,
     encoderLearningRate: 0.01,
     distillation: null,

@@ -123,11 +123,10 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
   const [trainBags, validationBags, testBags] = [data.train, data.validation, data.test].map((split) => tokenizeAll(split.texts, config.tokenizer));
 
   const model = new TrainableModel({
-    encoder,
+    trainedEncoder: encoder,
     head,
     oldLabelCount: labels.length,
     trainOldRows: true,
-    trainEncoder: true,
     learningRate: settings.learningRate,
     encoderLearningRate: settings.encoderLearningRate,
     distillation: null,
@@ -149,7 +148,7 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
     const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureNow();
     const trained = model.export();
     return {
-      model: { labels, encoder: { config, table: trained.encoderTable }, head: trained.head },
+      model: { labels, encoder: { config, table: trained.encoderTable! }, head: trained.head },
       epochs: loop.epochs,
       final: { ...metrics, trainSeconds: loop.trainSeconds },
       perLabelAccuracy,

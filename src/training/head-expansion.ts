@@ -1,14 +1,14 @@
-import { TrainingResult } from './base-training.js';
+import { FinalMetrics, TrainingResult } from './base-training.js';
 import { checkSplitData, SplitData } from './data.js';
-import { TrainingInputError } from './errors.js';
-import { headScorer, measure, Scorer } from './evaluation.js';
-import { selectExemplars } from './exemplars.js';
 import { encodeBags } from './encoder.js';
+import { TrainingInputError } from './errors.js';
+import { EpochMetrics, headScorer, measure, Scorer } from './evaluation.js';
+import { selectExemplars } from './exemplars.js';
 import { encodeTexts, FeatureCache } from './features.js';
 import { alignNewRows, appendRows } from './head-init.js';
 import { headLogits } from './logits.js';
 import { argmaxRows, classificationMetrics } from './metrics.js';
-import { Classifier, LinearHead } from './model.js';
+import { Classifier, Encoder, LinearHead, labelCount } from './model.js';
 import { Random } from './random.js';
 import { ExpansionSettings } from './settings.js';
 import { tokenizeAll } from './tokenizer.js';
@@ -27,92 +27,135 @@ export interface ExpansionOptions extends TrainingHooks {
   featureCache?: FeatureCache;
 }
 
+/** Encoder outputs and label indices of one split. */
+export interface FeatureSplit {
+  features: Float32Array;
+  labels: Int32Array;
+}
+export type FeatureSplits = Record<keyof SplitData, FeatureSplit>;
+
+/** A head expansion's outcome; the encoder table only when the encoder trained too. */
+export interface HeadExpansionResult {
+  head: LinearHead;
+  encoderTable: Float32Array | null;
+  epochs: EpochMetrics[];
+  final: FinalMetrics;
+  perLabelAccuracy: Array<number | null>;
+}
+
 /**
  * Adds the new labels of `spec.labels` to `base` the way `spec.settings` says, and measures old
  * and new accuracy after every epoch. `data` holds examples of every label (old and new); which
  * of them training sees is the strategy's choice: the new labels' examples, plus rehearsal.
  */
 export async function expandHead(spec: ExpansionSpec, base: Classifier, data: SplitData, options: ExpansionOptions = {}): Promise<TrainingResult> {
-  const { settings, labels } = spec;
-  const oldCount = base.labels.length;
-  checkTargetLabels(base.labels, labels);
-  checkSplitData(data, labels.length);
-  const random = new Random(spec.seed);
-  const dim = base.head.dim;
-
+  checkTargetLabels(base.labels, spec.labels);
+  checkSplitData(data, spec.labels.length);
   // The frozen base encoder sees every split once; FULL_MODEL starts from these features too.
-  const features = {
-    train: encodeTexts(base.encoder, data.train.texts, options.featureCache),
-    validation: encodeTexts(base.encoder, data.validation.texts, options.featureCache),
-    test: encodeTexts(base.encoder, data.test.texts, options.featureCache),
-  };
-  // The base head has exactly the old rows, so these are the old logits: [rows, oldCount].
-  const baseTrainLogits = headLogits(features.train, base.head);
-  const baseTestLogits = headLogits(features.test, base.head);
-  const baseOldAccuracy = classificationMetrics(argmaxRows(baseTestLogits, data.test.labels.length, oldCount), data.test.labels, oldCount, labels.length).oldAccuracy;
+  const featuresOf = (name: keyof SplitData) => ({ features: encodeTexts(base.encoder, data[name].texts, options.featureCache), labels: data[name].labels });
+  const splits = { train: featuresOf('train'), validation: featuresOf('validation'), test: featuresOf('test') };
+  const encoderTraining = spec.settings.trainable === 'FULL_MODEL' ? { encoder: base.encoder, data } : null;
+  const { head, encoderTable, ...result } = await expand({ ...spec, labelCount: spec.labels.length }, base.head, splits, encoderTraining, options);
+  const encoder = encoderTable ? { config: base.encoder.config, table: encoderTable } : base.encoder;
+  return { model: { labels: spec.labels, encoder, head }, ...result };
+}
 
-  const newRows = rowsWhere(data.train.labels, (label) => label >= oldCount);
+/**
+ * expandHead for a frozen encoder whose features are already computed, e.g. exported for the
+ * PyTorch reference: the same training on the same arrays. `labelCount` is old plus new labels.
+ */
+export function expandHeadOnFeatures(
+  spec: { labelCount: number; settings: ExpansionSettings; seed: number },
+  baseHead: LinearHead,
+  splits: FeatureSplits,
+  options: ExpansionOptions = {},
+): Promise<HeadExpansionResult> {
+  if (spec.settings.trainable === 'FULL_MODEL') {
+    throw new TrainingInputError('trainable', 'FULL_MODEL trains the encoder, which needs the texts: use expandHead');
+  }
+  if (spec.labelCount <= labelCount(baseHead)) throw new TrainingInputError('labels', 'there must be at least one new label');
+  for (const [name, split] of Object.entries(splits)) {
+    const bad = split.labels.findIndex((label) => !(label >= 0 && label < spec.labelCount));
+    if (bad >= 0) throw new TrainingInputError(`data.${name}`, `${name} example ${bad} has label index ${split.labels[bad]}, outside 0..${spec.labelCount - 1}`);
+  }
+  return expand(spec, baseHead, splits, null, options);
+}
+
+async function expand(
+  spec: { labelCount: number; settings: ExpansionSettings; seed: number },
+  baseHead: LinearHead,
+  splits: FeatureSplits,
+  encoderTraining: { encoder: Encoder; data: SplitData } | null,
+  options: ExpansionOptions,
+): Promise<HeadExpansionResult> {
+  const { settings } = spec;
+  const oldCount = labelCount(baseHead);
+  const random = new Random(spec.seed);
+  const { dim } = baseHead;
+  const { train, validation, test } = splits;
+
+  // The base head has exactly the old rows, so these are the old logits: [rows, oldCount].
+  const baseTrainLogits = headLogits(train.features, baseHead);
+  const baseTestLogits = headLogits(test.features, baseHead);
+  const newCount = spec.labelCount - oldCount;
+  const baseOldAccuracy = classificationMetrics(argmaxRows(baseTestLogits, test.labels.length, oldCount), test.labels, oldCount, spec.labelCount).oldAccuracy;
+
+  const newRows = rowsWhere(train.labels, (label) => label >= oldCount);
   const rehearsalRows = selectExemplars({
-    labels: data.train.labels,
+    labels: train.labels,
     oldLabelCount: oldCount,
     perLabel: settings.rehearsal,
     selection: settings.exemplarSelection,
-    features: features.train,
+    features: train.features,
     dim,
     random: random.fork('exemplars'),
   });
   const trainRows = [...newRows, ...rehearsalRows];
-  const newFeatures = labels.slice(oldCount).map((label, k) => {
-    const rows = newRows.filter((row) => data.train.labels[row] === oldCount + k);
-    if (rows.length === 0) throw new TrainingInputError('data.train', `new label ${JSON.stringify(label)} has no training examples`);
-    return gatherRows(features.train, dim, rows);
+  const newFeatures = Array.from({ length: newCount }, (_, k) => {
+    const rows = newRows.filter((row) => train.labels[row] === oldCount + k);
+    if (rows.length === 0) throw new TrainingInputError('data.train', `new label ${oldCount + k} has no training examples`);
+    return gatherRows(train.features, dim, rows);
   });
 
-  const trainEncoder = settings.trainable === 'FULL_MODEL';
   const model = new TrainableModel({
-    encoder: base.encoder,
-    head: appendRows(base.head, settings.init, newFeatures, random.fork('new rows')),
+    trainedEncoder: encoderTraining?.encoder ?? null,
+    head: appendRows(baseHead, settings.init, newFeatures, random.fork('new rows')),
     oldLabelCount: oldCount,
     trainOldRows: settings.trainable !== 'NEW_ROWS',
-    trainEncoder,
     learningRate: settings.learningRate,
     encoderLearningRate: settings.encoderLearningRate,
     distillation: settings.distillation,
   });
   try {
-    const bagsOf = (texts: readonly string[]) => tokenizeAll(texts, base.encoder.config.tokenizer);
-    const [validationBags, testBags] = trainEncoder ? [bagsOf(data.validation.texts), bagsOf(data.test.texts)] : [null, null];
+    const bagsOf = (texts: readonly string[]) => tokenizeAll(texts, encoderTraining!.encoder.config.tokenizer);
+    const evaluationBags = encoderTraining && { validation: bagsOf(encoderTraining.data.validation.texts), test: bagsOf(encoderTraining.data.test.texts) };
     const reference = { oldAccuracy: baseOldAccuracy, oldLogits: baseTestLogits };
+    // While the encoder trains, features change with it: each measurement encodes again.
     const measureWith = (scorer: Scorer, encode: (bags: Int32Array[]) => Float32Array) =>
       measure(
         scorer,
         {
-          test: { labels: data.test.labels, features: () => (testBags ? encode(testBags) : features.test) },
-          validation: { labels: data.validation.labels, features: () => (validationBags ? encode(validationBags) : features.validation) },
+          test: { labels: test.labels, features: () => (evaluationBags ? encode(evaluationBags.test) : test.features) },
+          validation: { labels: validation.labels, features: () => (evaluationBags ? encode(evaluationBags.validation) : validation.features) },
         },
         oldCount,
         reference,
       );
 
     const examples = {
-      labels: Int32Array.from(trainRows, (row) => data.train.labels[row]),
-      features: gatherRows(features.train, dim, trainRows),
-      bags: trainEncoder ? bagsOf(trainRows.map((row) => data.train.texts[row])) : undefined,
+      labels: Int32Array.from(trainRows, (row) => train.labels[row]),
+      features: gatherRows(train.features, dim, trainRows),
+      bags: encoderTraining ? bagsOf(trainRows.map((row) => encoderTraining.data.train.texts[row])) : undefined,
       baseOldLogits: gatherRows(baseTrainLogits, oldCount, trainRows),
     };
     const loop = await trainLoop(model, examples, () => measureWith(model, (bags) => model.encode(bags)), { ...settings, seed: spec.seed }, options);
 
     const trained = model.export();
-    const head: LinearHead = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
-    const encoder = trainEncoder ? { config: base.encoder.config, table: trained.encoderTable } : base.encoder;
+    const head = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
     const scorer = settings.weightAligning ? headScorer(head) : model;
-    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, (bags) => encodeBags(encoder, bags));
-    return {
-      model: { labels, encoder, head },
-      epochs: loop.epochs,
-      final: { ...metrics, trainSeconds: loop.trainSeconds },
-      perLabelAccuracy,
-    };
+    const encoder = encoderTraining && { config: encoderTraining.encoder.config, table: trained.encoderTable! };
+    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, (bags) => encodeBags(encoder!, bags));
+    return { head, encoderTable: trained.encoderTable, epochs: loop.epochs, final: { ...metrics, trainSeconds: loop.trainSeconds }, perLabelAccuracy };
   } finally {
     model.dispose();
   }

@@ -3,7 +3,7 @@ import { dropIds, EmbeddingBagBackward, embedBags } from './embedding-bag.js';
 import { encodeBags, LAYER_NORM_EPSILON } from './encoder.js';
 import { Scorer } from './evaluation.js';
 import { logitsOf } from './logits.js';
-import { Encoder, LinearHead, labelCount } from './model.js';
+import { EmbeddingBagConfig, Encoder, LinearHead, labelCount } from './model.js';
 import type { Random } from './random.js';
 import { SparseAdam } from './sparse-adam.js';
 
@@ -23,12 +23,12 @@ export interface TrainingExamples {
 }
 
 export interface TrainableModelOptions {
-  encoder: Encoder;
+  /** The encoder to train along with the head (a copy of its table trains); null when it is frozen and examples come as features. */
+  trainedEncoder: Encoder | null;
   head: LinearHead;
   /** Rows 0..oldLabelCount-1 are old; base training calls every row old and trains them all. */
   oldLabelCount: number;
   trainOldRows: boolean;
-  trainEncoder: boolean;
   learningRate: number;
   encoderLearningRate: number;
   distillation: { temperature: number; weight: number } | null;
@@ -64,9 +64,8 @@ export class TrainableModel implements Scorer {
   private readonly wNew: tf.Variable<tf.Rank.R2> | null;
   private readonly bNew: tf.Variable<tf.Rank.R1> | null;
   private readonly optimizer: ScheduledAdam;
-  private readonly table: Float32Array;
-  private readonly encoderOptimizer: SparseAdam | null;
-  private readonly backward: EmbeddingBagBackward | null;
+  /** What training the encoder needs; null for a frozen one. */
+  private readonly encoder: { config: EmbeddingBagConfig; table: Float32Array; optimizer: SparseAdam; backward: EmbeddingBagBackward } | null;
 
   constructor(private readonly options: TrainableModelOptions) {
     const { head, oldLabelCount, trainOldRows } = options;
@@ -88,11 +87,14 @@ export class TrainableModel implements Scorer {
     tf.dispose([wNew, bNew]);
     // tf.train.adam's defaults.
     this.optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.999);
+    const trained = options.trainedEncoder;
     // Training the encoder changes its table: work on a copy, the base model stays as it was.
-    this.table = options.trainEncoder ? options.encoder.table.slice() : options.encoder.table;
-    const buckets = options.encoder.config.tokenizer.buckets;
-    this.encoderOptimizer = options.trainEncoder ? new SparseAdam(this.table.length) : null;
-    this.backward = options.trainEncoder ? new EmbeddingBagBackward(buckets, this.dim) : null;
+    this.encoder = trained && {
+      config: trained.config,
+      table: trained.table.slice(),
+      optimizer: new SparseAdam(trained.table.length),
+      backward: new EmbeddingBagBackward(trained.config.tokenizer.buckets, this.dim),
+    };
   }
 
   /**
@@ -100,7 +102,7 @@ export class TrainableModel implements Scorer {
    * returns the batch's mean loss as a scalar tensor.
    */
   step(examples: TrainingExamples, batch: ArrayLike<number>, rateScale: number): tf.Scalar {
-    const bags = this.options.trainEncoder ? Array.from(batch, (i) => this.trainingBag(examples.bags![i])) : null;
+    const bags = this.encoder ? Array.from(batch, (i) => this.trainingBag(examples.bags![i])) : null;
     const inputs = this.batchInputs(examples, batch, bags);
     const xVariable = bags ? tf.variable(inputs.x, true) : null;
     const variables = this.trainableVariables();
@@ -112,7 +114,8 @@ export class TrainableModel implements Scorer {
       const dFeatures = grads[xVariable.name].dataSync() as Float32Array;
       tf.dispose(grads[xVariable.name]);
       delete grads[xVariable.name];
-      this.encoderOptimizer!.step(this.table, this.backward!.backward(bags!, dFeatures), this.options.encoderLearningRate * rateScale);
+      const { table, optimizer, backward } = this.encoder!;
+      optimizer.step(table, backward.backward(bags!, dFeatures), this.options.encoderLearningRate * rateScale);
     }
     this.optimizer.applyGradientsAt(this.options.learningRate * rateScale, grads);
     tf.dispose([inputs.x, inputs.labels, inputs.baseOld, xVariable, ...Object.values(grads)].filter((t) => t !== null));
@@ -130,7 +133,7 @@ export class TrainableModel implements Scorer {
     let total = 0;
     for (let start = 0; start < count; start += batchSize) {
       const batch = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
-      const bags = this.options.trainEncoder ? batch.map((i) => examples.bags![i]) : null;
+      const bags = this.encoder ? batch.map((i) => examples.bags![i]) : null;
       total += tf.tidy(() => {
         const inputs = this.batchInputs(examples, batch, bags);
         return this.loss(inputs.x, inputs.labels, inputs.baseOld).dataSync()[0] * batch.length;
@@ -150,7 +153,7 @@ export class TrainableModel implements Scorer {
 
   private batchInputs(examples: TrainingExamples, batch: ArrayLike<number>, bags: Int32Array[] | null) {
     const size = batch.length;
-    const features = bags ? embedBags(this.table, this.dim, bags) : gatherRows(examples.features!, this.dim, batch);
+    const features = bags ? embedBags(this.encoder!.table, this.dim, bags) : gatherRows(examples.features!, this.dim, batch);
     return {
       x: tf.tensor2d(features, [size, this.dim]),
       labels: tf.tensor1d(Int32Array.from(batch, (i) => examples.labels[i]), 'int32'),
@@ -163,8 +166,8 @@ export class TrainableModel implements Scorer {
   /** Cross-entropy over all labels, plus the distillation and weight-decay terms when the settings ask for them. */
   private loss(input: tf.Tensor2D, labels: tf.Tensor1D, baseOld: tf.Tensor2D | null): tf.Scalar {
     // A training encoder hands over raw bag means; a frozen one's cached features are normalised already.
-    const x = this.options.trainEncoder && this.options.encoder.config.layerNorm ? layerNorm(input) : input;
-    const frozenOld = !this.options.trainOldRows && !this.options.trainEncoder && baseOld !== null;
+    const x = this.encoder?.config.layerNorm ? layerNorm(input) : input;
+    const frozenOld = !this.options.trainOldRows && !this.encoder && baseOld !== null;
     const oldLogits = frozenOld ? baseOld : (tf.add(tf.matMul(x, this.wOld), this.bOld) as tf.Tensor2D);
     const logits = this.wNew ? tf.concat([oldLogits, tf.add(tf.matMul(x, this.wNew), this.bNew!)], 1) : oldLogits;
     let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.labelCount), logits) as tf.Scalar;
@@ -175,18 +178,19 @@ export class TrainableModel implements Scorer {
     return loss;
   }
 
-  /** Features of texts under the current encoder (which changes only when the encoder trains). */
+  /** Features of texts under the encoder as it is now; only for a model whose encoder trains. */
   encode(bags: Int32Array[]): Float32Array {
-    return encodeBags({ config: this.options.encoder.config, table: this.table }, bags);
+    return encodeBags(this.encoder!, bags);
   }
 
   /** The trained model's weights as plain arrays, head in PyTorch layout. */
-  export(): { encoderTable: Float32Array; head: LinearHead } {
+  /** The head in PyTorch layout, and the trained embedding table (null when the encoder was frozen). */
+  export(): { encoderTable: Float32Array | null; head: LinearHead } {
     const { weight, bias } = this.wholeHead();
     const rows = weight.transpose();
     const head = { dim: this.dim, weight: rows.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array };
     tf.dispose(weight !== this.wOld ? [rows, weight, bias] : [rows]);
-    return { encoderTable: this.table, head };
+    return { encoderTable: this.encoder?.table ?? null, head };
   }
 
   /** Old and new columns as one [dim, labels] weight and one bias; new tensors unless there are no new rows. */
@@ -199,13 +203,13 @@ export class TrainableModel implements Scorer {
   snapshot(): Snapshot {
     return {
       values: this.trainableVariables().map((variable) => variable.dataSync().slice() as Float32Array),
-      table: this.options.trainEncoder ? this.table.slice() : null,
+      table: this.encoder ? this.encoder.table.slice() : null,
     };
   }
 
   restore(snapshot: Snapshot): void {
     this.trainableVariables().forEach((variable, i) => variable.assign(tf.tensor(snapshot.values[i], variable.shape)));
-    if (snapshot.table) this.table.set(snapshot.table);
+    if (snapshot.table) this.encoder!.table.set(snapshot.table);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { encodeTexts, resolveBaseSettings, SplitData, trainBase } from '../training/index.js';
+import { encodeTexts, resolveBaseSettings, SplitData, trainBase, TrainingResult } from '../training/index.js';
 import { BenchDataset } from './load-dataset.js';
 import { writeNpy } from './npy.js';
 import { holdOut, restrictTo, s1Data } from './scenarios.js';
@@ -37,10 +37,10 @@ export function exportScenario(dataset: BenchDataset, scenario: 's1' | 's2', opt
  * every example of the scenario (train rows of a new label: only those the scenario lets it see),
  * labels in the expanded label set, splits, the base head in PyTorch layout, and meta.json.
  */
-export async function exportFeatures(spec: FeatureExport, folder: string, log: (line: string) => void): Promise<void> {
+export async function exportFeatures(spec: FeatureExport, folder: string, log: (line: string) => void, trained?: TrainingResult): Promise<void> {
   const { oldLabels, newLabels, data } = spec;
-  log(`training the base model on ${oldLabels.length} labels`);
-  const base = await trainBase({ labels: oldLabels, settings: resolveBaseSettings(), seed: 0 }, spec.baseData);
+  if (!trained) log(`training the base model on ${oldLabels.length} labels`);
+  const base = trained ?? (await trainBaseModelFor(spec));
   const splits = [data.train, data.validation, data.test];
   const features = splits.map((split) => encodeTexts(base.model.encoder, split.texts));
   const rows = splits.reduce((total, split) => total + split.labels.length, 0);
@@ -64,4 +64,9 @@ export async function exportFeatures(spec: FeatureExport, folder: string, log: (
   const meta = { old_labels: oldLabels.length, new_labels: newLabels.length, scenario: spec.scenario, labels: [...oldLabels, ...newLabels], baseTestAccuracy: base.final.overallAccuracy };
   fs.writeFileSync(path.join(folder, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   log(`wrote ${rows} examples x ${dim} features to ${folder}`);
+}
+
+/** The base model a scenario starts from: its old labels, the benchmarks' base settings, seed 0. */
+export function trainBaseModelFor(spec: FeatureExport): Promise<TrainingResult> {
+  return trainBase({ labels: spec.oldLabels, settings: resolveBaseSettings(), seed: 0 }, spec.baseData);
 }

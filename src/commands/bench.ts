@@ -6,6 +6,7 @@ import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
 import { loadBenchDataset } from '../bench/load-dataset.js';
 import { RunRecord, summarise, summaryTable } from '../bench/report.js';
 import { defaultS2NewLabels, defaultS3Steps } from '../bench/scenarios.js';
+import { compareWithTorch, torchComparisonTable } from '../bench/torch-comparison.js';
 import { parseBackendChoice, PRESET_NAMES, PresetName, selectBackend } from '../training/index.js';
 
 const USAGE = `Usage: headroom bench <scenario> --data <csv> [options]
@@ -15,6 +16,8 @@ Scenarios (../shared/BENCHMARK.md):
   s1      add 1 label from 10 examples: --held-out intents (default 5) x seeds, every strategy
   s2      add --new-labels intents at once (default 10, or a third of a small label set)
   s3      --steps incremental steps (default 15 for 150 labels, else 7), accuracy after each step
+  torch   S1 on exported features, by the PyTorch reference (--python, --reference) and by Headroom:
+          median epoch time, accuracy and sweep wall time side by side (--out: where features go)
   api     query latency of a running server (--url, default http://127.0.0.1:4000) for --seconds
           (default 30) with --concurrency clients (default 4); no --data needed
 
@@ -47,6 +50,11 @@ export async function benchCommand(args: string[]): Promise<void> {
       url: { type: 'string' },
       seconds: { type: 'string' },
       concurrency: { type: 'string' },
+      python: { type: 'string' },
+      reference: { type: 'string' },
+      out: { type: 'string' },
+      lr: { type: 'string' },
+      batch: { type: 'string' },
     },
   });
   const [scenario] = positionals;
@@ -56,7 +64,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
     return;
   }
-  if (!['base', 's1', 's2', 's3'].includes(scenario) || !values.data) {
+  if (!['base', 's1', 's2', 's3', 'torch'].includes(scenario) || !values.data) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -78,6 +86,30 @@ export async function benchCommand(args: string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const backend = await selectBackend(backendChoice, log);
   const dataset = loadBenchDataset(values.data, excludeLabels);
+  if (scenario === 'torch') {
+    const options = {
+      dataset,
+      out: values.out ?? 'bench/out/features',
+      heldOut: integer(values['held-out'], 5, '--held-out'),
+      seeds: Array.from({ length: integer(values.seeds, 3, '--seeds') }, (_, i) => i),
+      examples: integer(values.examples, 10, '--examples'),
+      epochs: integer(values.epochs, 10, '--epochs'),
+      learningRate: Number(values.lr ?? 0.01),
+      batchSize: integer(values.batch, 32, '--batch'),
+      python: values.python ?? '/usr/bin/python3',
+      reference: values.reference ?? '../shared/bench/torch_head_reference.py',
+      backend,
+      log,
+    };
+    const result = await compareWithTorch(options);
+    console.log(torchComparisonTable(result));
+    if (values.json) {
+      const { log: _log, dataset: _dataset, backend: _backend, ...settings } = options;
+      const output = { scenario, dataset: dataset.name, backend: backend.backend, versions: backend.versions, command: `headroom bench ${args.join(' ')}`, settings, ...result };
+      fs.writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
+    }
+    return;
+  }
   const strategies = (values.strategies?.split(',') ?? [...PRESET_NAMES]).map((name) => {
     if (!PRESET_NAMES.includes(name as PresetName)) throw new Error(`unknown strategy ${name}; use ${PRESET_NAMES.join(', ')}`);
     return name as PresetName;

@@ -134,7 +134,7 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
     tokenDropout: { rate: settings.tokenDropout, random: random.fork('token dropout') },
   });
   try {
-    const measureNow = () =>
+    const measureNow = (withValidation: boolean) =>
       measure(
         model,
         {
@@ -143,9 +143,10 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
         },
         labels.length,
         null,
+        withValidation,
       );
     const loop = await trainLoop(model, { labels: data.train.labels, bags: trainBags }, measureNow, { ...settings, seed: spec.seed }, hooks);
-    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureNow();
+    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureNow(false);
     const trained = model.export();
     return {
       model: { labels, encoder: { config, table: trained.encoderTable! }, head: trained.head },

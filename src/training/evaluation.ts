@@ -30,13 +30,19 @@ export interface Measurement extends ModelMetrics {
 /** Anything that scores features: the model being trained, or a finished head. */
 export interface Scorer {
   readonly labelCount: number;
-  logits(features: Float32Array): Float32Array;
+  /**
+   * [rows, labels]. `baseOldLogits` are the base model's old-label logits of these rows: a scorer
+   * whose old rows and encoder are frozen has exactly those, and computes only the new columns.
+   */
+  logits(features: Float32Array, baseOldLogits?: Float32Array): Float32Array;
 }
 
 /** An evaluation split whose features are known (frozen encoder) or computed per call. */
 export interface EvaluationSplit {
   labels: Int32Array;
   features: () => Float32Array;
+  /** The base model's old-label logits of the split, when its encoder is frozen. */
+  baseOldLogits?: Float32Array;
 }
 
 /** The base model's behaviour on the test split, which forgetting and drift are measured against. */
@@ -46,20 +52,22 @@ export interface BaseReference {
   oldLogits: Float32Array;
 }
 
+/** The test metrics, and validation accuracy when `withValidation` (early stopping is what needs it). */
 export function measure(
   scorer: Scorer,
   splits: { test: EvaluationSplit; validation: EvaluationSplit },
   oldLabelCount: number,
   reference: BaseReference | null,
+  withValidation: boolean,
 ): Measurement {
   const { labelCount } = scorer;
-  const testLogits = scorer.logits(splits.test.features());
+  const testLogits = scorer.logits(splits.test.features(), splits.test.baseOldLogits);
   const rows = splits.test.labels.length;
   const test = classificationMetrics(argmaxRows(testLogits, rows, labelCount), splits.test.labels, oldLabelCount, labelCount);
 
   let validationAccuracy: number | null = null;
-  if (splits.validation.labels.length > 0) {
-    const logits = scorer.logits(splits.validation.features());
+  if (withValidation && splits.validation.labels.length > 0) {
+    const logits = scorer.logits(splits.validation.features(), splits.validation.baseOldLogits);
     const predicted = argmaxRows(logits, splits.validation.labels.length, labelCount);
     validationAccuracy = classificationMetrics(predicted, splits.validation.labels, oldLabelCount, labelCount).overallAccuracy;
   }

@@ -131,15 +131,21 @@ async function expand(
     const evaluationBags = encoderTraining && { validation: bagsOf(encoderTraining.data.validation.texts), test: bagsOf(encoderTraining.data.test.texts) };
     const reference = { oldAccuracy: baseOldAccuracy, oldLogits: baseTestLogits };
     // While the encoder trains, features change with it: each measurement encodes again.
-    const measureWith = (scorer: Scorer, encode: (bags: Int32Array[]) => Float32Array) =>
+    const baseValidationLogits = encoderTraining ? undefined : headLogits(validation.features, baseHead);
+    const measureWith = (scorer: Scorer, encode: (bags: Int32Array[]) => Float32Array, withValidation: boolean) =>
       measure(
         scorer,
         {
-          test: { labels: test.labels, features: () => (evaluationBags ? encode(evaluationBags.test) : test.features) },
-          validation: { labels: validation.labels, features: () => (evaluationBags ? encode(evaluationBags.validation) : validation.features) },
+          test: evaluationBags
+            ? { labels: test.labels, features: () => encode(evaluationBags.test) }
+            : { labels: test.labels, features: () => test.features, baseOldLogits: baseTestLogits },
+          validation: evaluationBags
+            ? { labels: validation.labels, features: () => encode(evaluationBags.validation) }
+            : { labels: validation.labels, features: () => validation.features, baseOldLogits: baseValidationLogits },
         },
         oldCount,
         reference,
+        withValidation,
       );
 
     const examples = {
@@ -148,13 +154,13 @@ async function expand(
       bags: encoderTraining ? bagsOf(trainRows.map((row) => encoderTraining.data.train.texts[row])) : undefined,
       baseOldLogits: gatherRows(baseTrainLogits, oldCount, trainRows),
     };
-    const loop = await trainLoop(model, examples, () => measureWith(model, (bags) => model.encode(bags)), { ...settings, seed: spec.seed }, options);
+    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, (bags) => model.encode(bags), withValidation), { ...settings, seed: spec.seed }, options);
 
     const trained = model.export();
     const head = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
     const scorer = settings.weightAligning ? headScorer(head) : model;
     const encoder = encoderTraining && { config: encoderTraining.encoder.config, table: trained.encoderTable! };
-    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, (bags) => encodeBags(encoder!, bags));
+    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, (bags) => encodeBags(encoder!, bags), false);
     return { head, encoderTable: trained.encoderTable, epochs: loop.epochs, final: { ...metrics, trainSeconds: loop.trainSeconds }, perLabelAccuracy };
   } finally {
     model.dispose();

@@ -37,6 +37,8 @@ export function learningRateScale(schedule: LearningRateSchedule, step: number, 
   return schedule === 'LINEAR_DECAY' ? 1 - step / totalSteps : 1;
 }
 
+const YIELD_EVERY_MS = 20;
+
 export interface LoopResult {
   epochs: EpochMetrics[];
   /** Seconds spent in optimisation steps, evaluation excluded. */
@@ -52,7 +54,7 @@ export interface LoopResult {
 export async function trainLoop(
   model: TrainableModel,
   examples: TrainingExamples,
-  measure: () => Measurement,
+  measure: (withValidation: boolean) => Measurement,
   settings: LoopSettings,
   hooks: TrainingHooks,
 ): Promise<LoopResult> {
@@ -65,9 +67,10 @@ export async function trainLoop(
   let best: { accuracy: number; epoch: number; snapshot: Snapshot | null } = { accuracy: -Infinity, epoch: 0, snapshot: null };
   let trainSeconds = 0;
   let stepsDone = 0;
+  let lastYield = performance.now();
 
   const report = async (epoch: number, loss: number, seconds: number) => {
-    const { perLabelAccuracy: _perLabel, validationAccuracy, ...metrics } = measure();
+    const { perLabelAccuracy: _perLabel, validationAccuracy, ...metrics } = measure(settings.earlyStoppingPatience !== null);
     const epochMetrics = { epoch, loss, seconds, ...metrics };
     epochs.push(epochMetrics);
     await hooks.onEpoch?.(epochMetrics);
@@ -84,8 +87,12 @@ export async function trainLoop(
     const started = performance.now();
     let lossSum = tf.scalar(0);
     for (let batch = 0; batch < batches; batch++) {
-      // Yielding lets a cancellation that arrives as an event (a NOTIFY, a message) be seen here.
-      await yieldToEventLoop();
+      // Yielding now and then lets a cancellation that arrives as an event (a NOTIFY, a message) be
+      // seen here; yielding before every step would cost more than a small step itself.
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       if (hooks.signal?.aborted) {
         lossSum.dispose();
         throw new TrainingCancelled(stepsDone);

@@ -50,19 +50,21 @@ class ScheduledAdam extends tf.AdamOptimizer {
 }
 
 /**
- * A classifier as tfjs trains it: old and new head rows as separate tensors, concatenated in the
- * forward pass. Frozen old rows are constants, not masked variables, so no optimizer state or
- * gradient can ever touch them: they stay bit-identical by construction. The embedding table
- * stays in JavaScript memory and is updated sparsely next to tfjs (DESIGN.md, "Speed").
+ * A classifier as tfjs trains it. With old rows frozen, the old columns are constants and only the
+ * new ones are a variable, concatenated in the forward pass: no optimizer state or gradient can
+ * ever touch the old rows, so they stay bit-identical by construction. Otherwise all columns are
+ * one variable. The embedding table stays in JavaScript memory and is updated sparsely next to
+ * tfjs (DESIGN.md, "Speed").
  */
 export class TrainableModel implements Scorer {
   readonly dim: number;
   readonly oldLabelCount: number;
   readonly labelCount: number;
-  private readonly wOld: tf.Tensor2D;
-  private readonly bOld: tf.Tensor1D;
-  private readonly wNew: tf.Variable<tf.Rank.R2> | null;
-  private readonly bNew: tf.Variable<tf.Rank.R1> | null;
+  /** Old columns of the head in tfjs's [dim, labels] layout, when they do not train. */
+  private readonly frozenOld: { weight: tf.Tensor2D; bias: tf.Tensor1D } | null;
+  /** The columns that train: the new ones when old rows are frozen, else all of them. */
+  private readonly weight: tf.Variable<tf.Rank.R2>;
+  private readonly bias: tf.Variable<tf.Rank.R1>;
   private readonly optimizer: ScheduledAdam;
   /** What training the encoder needs; null for a frozen one. */
   private readonly encoder: { config: EmbeddingBagConfig; table: Float32Array; optimizer: SparseAdam; backward: EmbeddingBagBackward } | null;
@@ -72,19 +74,10 @@ export class TrainableModel implements Scorer {
     this.dim = head.dim;
     this.oldLabelCount = oldLabelCount;
     this.labelCount = labelCount(head);
-    const [wOld, wNew] = splitColumns(head, oldLabelCount);
-    const bOld = tf.tensor1d(head.bias.subarray(0, oldLabelCount));
-    this.wOld = trainOldRows ? tf.variable(wOld, true, undefined) : wOld;
-    this.bOld = trainOldRows ? tf.variable(bOld, true) : bOld;
-    if (trainOldRows) {
-      wOld.dispose();
-      bOld.dispose();
-    }
-    const newCount = this.labelCount - oldLabelCount;
-    const bNew = tf.tensor1d(head.bias.subarray(oldLabelCount));
-    this.wNew = newCount > 0 ? tf.variable(wNew) : null;
-    this.bNew = newCount > 0 ? tf.variable(bNew) : null;
-    tf.dispose([wNew, bNew]);
+    const firstTrained = trainOldRows ? 0 : oldLabelCount;
+    this.frozenOld = trainOldRows ? null : tf.tidy(() => ({ weight: columns(head, 0, oldLabelCount), bias: tf.tensor1d(head.bias.subarray(0, oldLabelCount)) }));
+    this.weight = tf.tidy(() => tf.variable(columns(head, firstTrained, this.labelCount)));
+    this.bias = tf.tidy(() => tf.variable(tf.tensor1d(head.bias.subarray(firstTrained))));
     // tf.train.adam's defaults.
     this.optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.999);
     const trained = options.trainedEncoder;
@@ -105,7 +98,7 @@ export class TrainableModel implements Scorer {
     const bags = this.encoder ? Array.from(batch, (i) => this.trainingBag(examples.bags![i])) : null;
     const inputs = this.batchInputs(examples, batch, bags);
     const xVariable = bags ? tf.variable(inputs.x, true) : null;
-    const variables = this.trainableVariables();
+    const variables = [this.weight, this.bias];
     const { value, grads } = tf.variableGrads(
       () => this.loss(xVariable ?? inputs.x, inputs.labels, inputs.baseOld),
       xVariable ? [...variables, xVariable] : variables,
@@ -142,12 +135,13 @@ export class TrainableModel implements Scorer {
     return count === 0 ? 0 : total / count;
   }
 
-  logits(features: Float32Array): Float32Array {
+  logits(features: Float32Array, baseOldLogits?: Float32Array): Float32Array {
+    if (baseOldLogits && this.oldPartFrozen()) return this.withNewColumns(features, baseOldLogits);
     const { weight, bias } = this.wholeHead();
     try {
       return logitsOf(features, this.dim, weight, bias);
     } finally {
-      if (weight !== this.wOld) tf.dispose([weight, bias]);
+      if (this.frozenOld) tf.dispose([weight, bias]);
     }
   }
 
@@ -167,14 +161,24 @@ export class TrainableModel implements Scorer {
   private loss(input: tf.Tensor2D, labels: tf.Tensor1D, baseOld: tf.Tensor2D | null): tf.Scalar {
     // A training encoder hands over raw bag means; a frozen one's cached features are normalised already.
     const x = this.encoder?.config.layerNorm ? layerNorm(input) : input;
-    const frozenOld = !this.options.trainOldRows && !this.encoder && baseOld !== null;
-    const oldLogits = frozenOld ? baseOld : (tf.add(tf.matMul(x, this.wOld), this.bOld) as tf.Tensor2D);
-    const logits = this.wNew ? tf.concat([oldLogits, tf.add(tf.matMul(x, this.wNew), this.bNew!)], 1) : oldLogits;
+    const trained = tf.add(tf.matMul(x, this.weight), this.bias) as tf.Tensor2D;
+    let logits = trained;
+    let oldLogits: tf.Tensor2D;
+    if (this.frozenOld) {
+      // With the encoder frozen too, the old logits are the base model's: cached, not recomputed.
+      oldLogits = this.oldPartFrozen() && baseOld ? baseOld : (tf.add(tf.matMul(x, this.frozenOld.weight), this.frozenOld.bias) as tf.Tensor2D);
+      logits = tf.concat([oldLogits, trained], 1);
+    } else {
+      oldLogits = trained.slice([0, 0], [-1, this.oldLabelCount]);
+    }
     let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, this.labelCount), logits) as tf.Scalar;
     const distillation = this.options.distillation;
-    if (distillation && baseOld && !frozenOld) loss = tf.add(loss, distillationLoss(oldLogits, baseOld, distillation.temperature, distillation.weight));
+    // Frozen old rows over a frozen encoder cannot move the old outputs: nothing to distil.
+    if (distillation && baseOld && !this.oldPartFrozen()) {
+      loss = tf.add(loss, distillationLoss(oldLogits, baseOld, distillation.temperature, distillation.weight));
+    }
     const decay = this.options.headWeightDecay ?? 0;
-    if (decay > 0) loss = tf.add(loss, tf.mul(tf.addN(this.trainedWeights().map((w) => tf.sum(tf.square(w)))), decay / 2));
+    if (decay > 0) loss = tf.add(loss, tf.mul(tf.sum(tf.square(this.weight)), decay / 2));
     return loss;
   }
 
@@ -183,53 +187,56 @@ export class TrainableModel implements Scorer {
     return encodeBags(this.encoder!, bags);
   }
 
-  /** The trained model's weights as plain arrays, head in PyTorch layout. */
   /** The head in PyTorch layout, and the trained embedding table (null when the encoder was frozen). */
   export(): { encoderTable: Float32Array | null; head: LinearHead } {
     const { weight, bias } = this.wholeHead();
     const rows = weight.transpose();
     const head = { dim: this.dim, weight: rows.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array };
-    tf.dispose(weight !== this.wOld ? [rows, weight, bias] : [rows]);
+    tf.dispose(this.frozenOld ? [rows, weight, bias] : [rows]);
     return { encoderTable: this.encoder?.table ?? null, head };
   }
 
-  /** Old and new columns as one [dim, labels] weight and one bias; new tensors unless there are no new rows. */
+  /** Old rows and encoder frozen: the old logits are the base model's, whatever the step. */
+  private oldPartFrozen(): boolean {
+    return this.frozenOld !== null && !this.encoder;
+  }
+
+  /** The base model's old logits, as they are, with this model's new columns beside them. */
+  private withNewColumns(features: Float32Array, baseOldLogits: Float32Array): Float32Array {
+    const rows = features.length / this.dim;
+    const newCount = this.labelCount - this.oldLabelCount;
+    const fresh = logitsOf(features, this.dim, this.weight, this.bias);
+    const out = new Float32Array(rows * this.labelCount);
+    for (let row = 0; row < rows; row++) {
+      out.set(baseOldLogits.subarray(row * this.oldLabelCount, (row + 1) * this.oldLabelCount), row * this.labelCount);
+      out.set(fresh.subarray(row * newCount, (row + 1) * newCount), row * this.labelCount + this.oldLabelCount);
+    }
+    return out;
+  }
+
+  /** All columns as one [dim, labels] weight and one bias: new tensors when old rows are frozen. */
   private wholeHead(): { weight: tf.Tensor2D; bias: tf.Tensor1D } {
-    if (!this.wNew) return { weight: this.wOld, bias: this.bOld };
-    return { weight: tf.concat([this.wOld, this.wNew], 1), bias: tf.concat([this.bOld, this.bNew!]) };
+    if (!this.frozenOld) return { weight: this.weight, bias: this.bias };
+    return { weight: tf.concat([this.frozenOld.weight, this.weight], 1), bias: tf.concat([this.frozenOld.bias, this.bias]) };
   }
 
   /** A copy of everything training changes, for early stopping to go back to the best epoch. */
   snapshot(): Snapshot {
     return {
-      values: this.trainableVariables().map((variable) => variable.dataSync().slice() as Float32Array),
+      values: [this.weight, this.bias].map((variable) => variable.dataSync().slice() as Float32Array),
       table: this.encoder ? this.encoder.table.slice() : null,
     };
   }
 
   restore(snapshot: Snapshot): void {
-    this.trainableVariables().forEach((variable, i) => variable.assign(tf.tensor(snapshot.values[i], variable.shape)));
+    const variables: tf.Variable[] = [this.weight, this.bias];
+    variables.forEach((variable, i) => variable.assign(tf.tensor(snapshot.values[i], variable.shape)));
     if (snapshot.table) this.encoder!.table.set(snapshot.table);
   }
 
   dispose(): void {
-    tf.dispose([this.wOld, this.bOld, this.wNew, this.bNew].filter((t) => t !== null));
+    tf.dispose([this.weight, this.bias, ...(this.frozenOld ? [this.frozenOld.weight, this.frozenOld.bias] : [])]);
     this.optimizer.dispose();
-  }
-
-  /** The head weight matrices training changes (biases excluded). */
-  private trainedWeights(): tf.Tensor2D[] {
-    const weights: tf.Tensor2D[] = [];
-    if (this.options.trainOldRows) weights.push(this.wOld);
-    if (this.wNew) weights.push(this.wNew);
-    return weights;
-  }
-
-  private trainableVariables(): tf.Variable[] {
-    const variables: tf.Variable[] = [];
-    if (this.options.trainOldRows) variables.push(this.wOld as tf.Variable, this.bOld as tf.Variable);
-    if (this.wNew) variables.push(this.wNew, this.bNew!);
-    return variables;
   }
 }
 
@@ -253,13 +260,9 @@ function distillationLoss(oldLogits: tf.Tensor2D, baseOldLogits: tf.Tensor2D, te
   return tf.mul(kl, weight * temperature * temperature) as tf.Scalar;
 }
 
-/** The head split into tfjs's [dim, labels] layout: old columns and new columns. */
-function splitColumns(head: LinearHead, oldLabelCount: number): [tf.Tensor2D, tf.Tensor2D] {
-  return tf.tidy(() => {
-    const all = tf.tensor2d(head.weight, [labelCount(head), head.dim]).transpose() as tf.Tensor2D;
-    const newCount = labelCount(head) - oldLabelCount;
-    return [all.slice([0, 0], [head.dim, oldLabelCount]), all.slice([0, oldLabelCount], [head.dim, newCount])];
-  });
+/** Head rows from..to-1 as columns of tfjs's [dim, labels] layout. */
+function columns(head: LinearHead, from: number, to: number): tf.Tensor2D {
+  return tf.tensor2d(head.weight.subarray(from * head.dim, to * head.dim), [to - from, head.dim]).transpose();
 }
 
 export function gatherRows(matrix: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {

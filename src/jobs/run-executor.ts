@@ -62,8 +62,13 @@ export class RunExecutor {
         signal: controller.signal,
         log: (line) => log(`run ${run.id}: ${line}`),
       });
-      if (!(await lifecycle.succeed(claim, result, { id: checkpointId, artifactPath }, labels))) await artifacts.remove(artifactPath);
-      log(`run ${run.id}: succeeded`);
+      if (await lifecycle.succeed(claim, result, { id: checkpointId, artifactPath }, labels)) {
+        log(`run ${run.id}: succeeded`);
+      } else {
+        // Another attempt owns the run now (this one was presumed dead): its outcome stands.
+        await artifacts.remove(artifactPath);
+        log(`run ${run.id}: attempt ${attempt} finished after losing the run to a later attempt; result discarded`);
+      }
     } catch (error) {
       await artifacts.remove(artifactPath).catch(() => undefined);
       await this.settleFailure(claim, error as Error, controller.signal.reason as StopReason | undefined);

@@ -11,6 +11,7 @@ import { Supervisor } from './jobs/supervisor.js';
 import { WorkerPool } from './jobs/worker-pool.js';
 import { Log } from './log.js';
 import { authenticator } from './server/authentication.js';
+import { browserPolicy } from './server/browser-origins.js';
 import { checkpointRoutes } from './server/checkpoint-routes.js';
 import { startHttpServer } from './server/http-server.js';
 import { createServices, Services } from './services/index.js';
@@ -96,6 +97,7 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
       schema,
       context: { services: core.services, events: pubSub, artifacts: core.artifacts },
       authenticate,
+      browserPolicy: browserPolicy({ bindHost: config.host, publicUrl: config.publicUrl, corsOrigins: config.corsOrigins }),
       limits: config.limits,
       introspection: !config.production,
       host: config.host,

@@ -22,6 +22,10 @@ export interface Config {
   requireApiKeys: boolean;
   /** Introspection and the IDE are off (HEADROOM_PRODUCTION=1). */
   production: boolean;
+  /** The address clients reach this server at when it is not loopback (HEADROOM_PUBLIC_URL); its host is one the server answers to. */
+  publicUrl: string | null;
+  /** Origins of web pages, other than the server's own, that may call the API from a browser (HEADROOM_CORS_ORIGINS). */
+  corsOrigins: string[];
   limits: Limits;
 }
 
@@ -50,6 +54,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatSeconds: readNumber(env, 'HEADROOM_HEARTBEAT_SECONDS', 2, 0.1, 60),
     requireApiKeys: readFlag(env, 'HEADROOM_REQUIRE_API_KEYS'),
     production: readFlag(env, 'HEADROOM_PRODUCTION'),
+    publicUrl: readPublicUrl(env),
+    corsOrigins: readOrigins(env),
     limits: {
       maxUploadBytes: readInteger(env, 'HEADROOM_MAX_UPLOAD_MB', 50, 1, 1024) * 1024 * 1024,
       maxExamplesPerDataset: readInteger(env, 'HEADROOM_MAX_EXAMPLES', 1_000_000, 1, 100_000_000),
@@ -59,6 +65,37 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestTimeoutSeconds: readNumber(env, 'HEADROOM_REQUEST_TIMEOUT_SECONDS', 60, 1, 3600),
     },
   };
+}
+
+function readPublicUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.HEADROOM_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  const url = parseHttpUrl(raw);
+  if (!url) throw new Error(`HEADROOM_PUBLIC_URL=${raw} is not valid: use an http or https URL such as https://headroom.example.org`);
+  return url.href.replace(/\/$/, '');
+}
+
+/** Each origin exactly as browsers send it in the Origin header: scheme://host[:port], no path. */
+function readOrigins(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.HEADROOM_CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    const url = parseHttpUrl(item);
+    // scheme://host[:port] splits into exactly three parts on '/'; anything longer has a path.
+    if (!url || item.replace(/\/$/, '').split('/').length !== 3 || url.username || url.search || url.hash) {
+      throw new Error(`HEADROOM_CORS_ORIGINS: ${item} is not an origin: use scheme://host[:port] with nothing after it, e.g. http://localhost:5173`);
+    }
+    return url.origin;
+  });
+}
+
+function parseHttpUrl(raw: string): URL | null {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 function readFlag(env: NodeJS.ProcessEnv, name: string): boolean {

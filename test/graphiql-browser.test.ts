@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildIde } from '../scripts/build-ide.js';
+import { launchChromium, skipWithoutChromium } from './support/chromium.js';
 import { createLabelSet, importTinyDataset, insertRunRow } from './support/fixtures.js';
 import { startTestServer } from './support/test-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 test(
   'GraphiQL at /graphiql runs a query and a subscription, loading nothing from off this machine',
   {
-    skip: fs.existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM}: apt-get install -y chromium`,
+    skip: skipWithoutChromium(),
     timeout: 180_000,
   },
   async (t) => {
@@ -33,14 +20,11 @@ test(
     const datasetId = await importTinyDataset(server, 'browser', ['greet', 'bye']);
     const labelSetId = await createLabelSet(server, 'browser', ['greet', 'bye']);
     const runId = await insertRunRow(server, { datasetId, labelSetId, status: 'SUCCEEDED' });
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-chromium-'));
-    const context = await chromium
-      .launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
-      .catch(async (error: unknown) => {
-        fs.rmSync(profile, { recursive: true, force: true });
-        await server.stop();
-        throw error;
-      });
+    const browser = await launchChromium().catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
+    const { context } = browser;
     try {
       // Every URL the page, its workers and its sockets asked for.
       const requested: string[] = [];
@@ -95,8 +79,7 @@ test(
         assert.deepEqual(pageErrors, []);
       });
     } finally {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
+      await browser.close();
       await server.stop();
     }
   },

@@ -12,6 +12,7 @@ import { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { Log } from '../log.js';
 import { Authenticate } from './authentication.js';
+import { BrowserPolicy, enforceBrowserPolicy, refusalBody, requestOf } from './browser-origins.js';
 import { startEventLoopMonitor } from './event-loop-monitor.js';
 import { serveGraphQLOverWebSocket } from './graphql-over-websocket.js';
 import { enforceQueryLimits } from './query-limits-plugin.js';
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   /** Everything of the context but the caller, who is authenticated per request or socket. */
   context: Omit<GraphQLContext, 'principal'>;
   authenticate: Authenticate;
+  /** Which hosts and browser origins may reach the server. */
+  browserPolicy: BrowserPolicy;
   limits: Limits;
   /** Schema introspection for IDEs and code generators; off in production. */
   introspection: boolean;
@@ -45,7 +48,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const httpServer = http.createServer(app);
   // Reading a request may take a while (a 50 MB upload); answering it is bounded separately below.
   httpServer.requestTimeout = (limits.requestTimeoutSeconds + 60) * 1000;
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    // Refused at the upgrade, before any GraphQL message: a socket is a state-changing channel, whatever its GET.
+    verifyClient: ({ req }, done) => {
+      const refusal = options.browserPolicy.refusal(requestOf(req, 'WEBSOCKET'));
+      if (refusal) done(false, 403, JSON.stringify(refusalBody(refusal)), { 'Content-Type': 'application/json' });
+      else done(true);
+    },
+  });
   const sockets = serveGraphQLOverWebSocket({ wsServer, schema, context, authenticate, limits, introspection: options.introspection, log });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -65,6 +77,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   await apollo.start();
 
+  app.use(enforceBrowserPolicy(options.browserPolicy));
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   const eventLoop = startEventLoopMonitor();
   // ?reset=1 starts a new measurement window (the API load benchmark uses it).

@@ -1,9 +1,19 @@
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-/** A real graphql-ws client over a real WebSocket. */
-export function connectWs(url: string, connectionParams?: Record<string, unknown>): Client {
-  return createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+/**
+ * A real graphql-ws client over a real WebSocket. `headers` go with the upgrade request, as a
+ * browser would send Origin (or a rebinding page its Host).
+ */
+export function connectWs(url: string, connectionParams?: Record<string, unknown>, headers?: Record<string, string>): Client {
+  const webSocketImpl = headers
+    ? class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers });
+        }
+      }
+    : WebSocket;
+  return createClient({ url, webSocketImpl, connectionParams, retryAttempts: 0, lazy: true });
 }
 
 /** Collects the results of one subscription until it completes or `until` says stop. */

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium; npm cannot download browsers on this network. `.ci/run` installs it. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Headless, and asking nothing of the network it was not told to (the machine's network is closed). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * The `skip` option of a browser test: skipped without Chromium on a developer's machine, but
+ * under CI=true a missing browser fails the test, so a green CI cannot hide an untested browser.
+ */
+export function skipWithoutChromium(): string | false {
+  if (fs.existsSync(CHROMIUM) || process.env.CI === 'true') return false;
+  return `needs Chromium at ${CHROMIUM}: apt-get install -y chromium`;
+}
+
+/** A fresh Chromium profile; close() removes it again. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium; .ci/run does this)`);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    return {
+      context,
+      async close() {
+        await context.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    fs.rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+}

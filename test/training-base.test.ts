@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { selectBackend } from '../src/training/backend.js';
 import { resolveBaseSettings, trainBase, TrainingResult } from '../src/training/base-training.js';
-import { loadCheckpoint, saveCheckpoint } from '../src/training/checkpoint.js';
+import type { EmbeddingBagEncoder } from '../src/training/model.js';
+import { loadEmbeddingBagCheckpoint as loadCheckpoint, saveEmbeddingBagCheckpoint as saveCheckpoint } from '../src/training/embedding-bag-checkpoint.js';
 import { TrainingInputError } from '../src/training/errors.js';
 import { encodeTexts } from '../src/training/features.js';
 import { headLogits } from '../src/training/logits.js';
@@ -17,7 +18,7 @@ import { syntheticIntents } from './support/synthetic-intents.js';
 
 describe('base training and checkpoints', () => {
   const { labels, data } = syntheticIntents({ labels: 8, train: 30, validation: 5, test: 10, seed: 4 });
-  let trained: TrainingResult;
+  let trained: TrainingResult<EmbeddingBagEncoder>;
   let folder: string;
   before(async () => {
     await selectBackend('wasm');

@@ -6,8 +6,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, MODEL_JSON, saveCheckpoint } from '../src/training/checkpoint.js';
-import { Classifier } from '../src/training/model.js';
+import { loadEmbeddingBagCheckpoint as loadCheckpoint, MODEL_JSON, saveEmbeddingBagCheckpoint as saveCheckpoint } from '../src/training/embedding-bag-checkpoint.js';
+import { Classifier, EmbeddingBagEncoder } from '../src/training/model.js';
 import { makeClassifier } from './support/classifier-fixture.js';
 
 let root: string;
@@ -19,7 +19,7 @@ after(() => fs.rm(root, { recursive: true, force: true }));
 
 const bytes = (array: Float32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 
-function assertSameModel(actual: Classifier, expected: Classifier): void {
+function assertSameModel(actual: Classifier<EmbeddingBagEncoder>, expected: Classifier<EmbeddingBagEncoder>): void {
   assert.deepEqual(actual.labels, expected.labels);
   assert.deepEqual(actual.encoder.config, expected.encoder.config);
   assert.equal(actual.head.dim, expected.head.dim);

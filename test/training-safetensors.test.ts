@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rawSafetensors } from './support/safetensors-bytes.js';
 import {
   exportHeadSafetensors, importHeadSafetensors, readSafetensors, readSafetensorsHeader, writeSafetensors,
 } from '../src/training/safetensors.js';
@@ -13,14 +14,6 @@ const bitsOf = (values: Float32Array) => [...new Uint32Array(values.buffer, valu
 const SPECIAL_BITS = [0x3fc00000, 0x80000000, 0x7fc00123, 0x7f800000, 0x00000001, 0xc0000000];
 
 /** A safetensors file from a header given as-is (object or exact text), padded to 8 bytes with spaces. */
-function rawFile(header: object | string, data: Uint8Array = new Uint8Array(0)): Buffer {
-  const text = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header), 'utf8');
-  const padded = Buffer.concat([text, Buffer.alloc((8 - (text.length % 8)) % 8, ' ')]);
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(padded.length));
-  return Buffer.concat([length, padded, data]);
-}
-
 function headerText(file: Buffer): string {
   return file.subarray(8, 8 + Number(file.readBigUInt64LE(0))).toString('utf8');
 }
@@ -112,7 +105,7 @@ function robertaLikeFile(): Buffer {
   const parts = [dense, outWeight, outBias, positionIds].map((array) => Buffer.from(array.buffer));
   let offset = 0;
   const range = (part: Buffer) => [offset, (offset += part.length)];
-  return rawFile({
+  return rawSafetensors({
     'classifier.dense.weight': { dtype: 'F32', shape: [2, 2], data_offsets: range(parts[0]) },
     'classifier.out_proj.weight': { dtype: 'F32', shape: [3, 2], data_offsets: range(parts[1]) },
     'classifier.out_proj.bias': { dtype: 'F32', shape: [3], data_offsets: range(parts[2]) },
@@ -135,17 +128,17 @@ test('importHeadSafetensors picks a head out of a whole model by key, ignoring t
 test('a missing head names the keys the file has', () => {
   assert.throws(() => importHeadSafetensors(robertaLikeFile()),
     /no tensor 'classifier.weight'; it has 'classifier.dense.weight', 'classifier.out_proj.bias', 'classifier.out_proj.weight', 'roberta.embeddings.position_ids'/);
-  assert.throws(() => importHeadSafetensors(rawFile({})), /no tensor 'classifier.weight'; it has no tensors/);
+  assert.throws(() => importHeadSafetensors(rawSafetensors({})), /no tensor 'classifier.weight'; it has no tensors/);
 });
 
 test('tensors of a dtype other than F32 are refused by name', () => {
-  const half = rawFile({
+  const half = rawSafetensors({
     'classifier.weight': { dtype: 'F16', shape: [1, 2], data_offsets: [0, 4] },
     'classifier.bias': { dtype: 'BF16', shape: [1], data_offsets: [4, 6] },
   }, new Uint8Array(6));
   assert.throws(() => importHeadSafetensors(half), /tensor 'classifier.weight' is F16; Headroom reads F32 tensors only/);
   assert.throws(() => readSafetensors(half), /tensor 'classifier.weight' is F16/);
-  const halfBias = rawFile({
+  const halfBias = rawSafetensors({
     'classifier.weight': { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] },
     'classifier.bias': { dtype: 'BF16', shape: [1], data_offsets: [8, 10] },
   }, new Uint8Array(10));
@@ -175,21 +168,21 @@ test('malformed files fail with a message saying what is wrong', () => {
   const hugeLength = Buffer.from(good);
   hugeLength.writeBigUInt64LE(BigInt(good.length));
   assert.throws(() => readSafetensorsHeader(hugeLength), /header length \d+ exceeds the \d+ bytes after it/);
-  assert.throws(() => readSafetensorsHeader(rawFile(' {}')), /does not start with '\{'/);
-  assert.throws(() => readSafetensorsHeader(rawFile('{"a":')), /header is not JSON/);
-  assert.throws(() => readSafetensorsHeader(rawFile('[1]')), /does not start with/);
-  assert.throws(() => readSafetensorsHeader(Buffer.concat([rawFile('{}').subarray(0, 8), Buffer.from([0x7b, 0xff, 0x7d, 0x20, 0x20, 0x20, 0x20, 0x20])])), /not valid UTF-8/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors(' {}')), /does not start with '\{'/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors('{"a":')), /header is not JSON/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors('[1]')), /does not start with/);
+  assert.throws(() => readSafetensorsHeader(Buffer.concat([rawSafetensors('{}').subarray(0, 8), Buffer.from([0x7b, 0xff, 0x7d, 0x20, 0x20, 0x20, 0x20, 0x20])])), /not valid UTF-8/);
   const data = new Uint8Array(12);
-  assert.throws(() => readSafetensorsHeader(rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] }, c: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data)),
+  assert.throws(() => readSafetensorsHeader(rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] }, c: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data)),
     /tensor '(b|c)' has data_offsets \[\d+, \d+\], but the data must continue at byte 8/);
-  assert.throws(() => readSafetensorsHeader(rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, data)), /must continue at byte 0/);
-  assert.throws(() => readSafetensorsHeader(rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 12] } }, data)), /tensor 'a' \(F32 \[2\]\) needs 8 bytes, its data_offsets span 12/);
-  assert.throws(() => readSafetensorsHeader(rawFile({ a: { dtype: 'F32', shape: [-3], data_offsets: [0, 12] } }, data)), /tensor 'a' needs a dtype string, a shape of sizes and data_offsets/);
-  assert.throws(() => readSafetensorsHeader(rawFile({ __metadata__: { n: 1 } })), /'__metadata__' value 'n' is not a string/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, data)), /must continue at byte 0/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 12] } }, data)), /tensor 'a' \(F32 \[2\]\) needs 8 bytes, its data_offsets span 12/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors({ a: { dtype: 'F32', shape: [-3], data_offsets: [0, 12] } }, data)), /tensor 'a' needs a dtype string, a shape of sizes and data_offsets/);
+  assert.throws(() => readSafetensorsHeader(rawSafetensors({ __metadata__: { n: 1 } })), /'__metadata__' value 'n' is not a string/);
 });
 
 test('a dtype unknown to the size table is skipped over, not refused, until it is read', () => {
-  const file = rawFile({
+  const file = rawSafetensors({
     future: { dtype: 'F4', shape: [4], data_offsets: [0, 2] },
     x: { dtype: 'F32', shape: [1], data_offsets: [2, 6] },
   }, Buffer.concat([Buffer.from([0, 0]), Buffer.from(Float32Array.from([5]).buffer)]));

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { selectBackend } from '../src/training/backend.js';
 import { trainBase } from '../src/training/base-training.js';
+import { EmbeddingBagTraining } from '../src/training/embedding-bag-training.js';
+import type { EmbeddingBagEncoder } from '../src/training/model.js';
+import { Random } from '../src/training/random.js';
 import { tokenizeAll } from '../src/training/tokenizer.js';
 import { TrainableModel } from '../src/training/trainable-model.js';
 import { learningRateScale } from '../src/training/train-loop.js';
@@ -18,14 +21,14 @@ test('learningRateScale: CONSTANT keeps the rates; LINEAR_DECAY goes from 1 down
 test('a step at rate scale 0 changes neither head nor table; at scale 1 both move', async () => {
   const { labels, data } = syntheticIntents({ labels: 4, train: 10, validation: 2, test: 2, seed: 3 });
   const base = (await trainBase({ labels, settings: { ...SMALL_BASE, epochs: 1 }, seed: 0 }, data)).model;
-  const examples = { labels: data.train.labels, bags: tokenizeAll(data.train.texts, base.encoder.config.tokenizer) };
+  const examples = { labels: data.train.labels, tokens: tokenizeAll(data.train.texts, base.encoder.config.tokenizer) };
+  const encoderOptions = { learningRate: 0.01, weightDecay: 0, trainableLayers: null, tokenDropout: 0 };
   const model = new TrainableModel({
-    trainedEncoder: base.encoder,
+    encoderTraining: new EmbeddingBagTraining(base.encoder, encoderOptions, new Random(0)),
     head: base.head,
     oldLabelCount: labels.length,
     trainOldRows: true,
     learningRate: 0.01,
-    encoderLearningRate: 0.01,
     distillation: null,
   });
   try {
@@ -33,11 +36,11 @@ test('a step at rate scale 0 changes neither head nor table; at scale 1 both mov
     model.step(examples, batch, 0).dispose();
     const still = model.export();
     assert.deepEqual(still.head, base.head);
-    assert.deepEqual(still.encoderTable, base.encoder.table);
+    assert.deepEqual((still.encoder as EmbeddingBagEncoder).table, base.encoder.table);
     model.step(examples, batch, 1).dispose();
     const moved = model.export();
     assert.notDeepEqual(moved.head.weight, base.head.weight);
-    assert.notDeepEqual(moved.encoderTable, base.encoder.table);
+    assert.notDeepEqual((moved.encoder as EmbeddingBagEncoder).table, base.encoder.table);
   } finally {
     model.dispose();
   }

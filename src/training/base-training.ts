@@ -2,7 +2,8 @@ import { TrainingInputError } from './errors.js';
 import { checkSplitData, SplitData } from './data.js';
 import { initialiseTable } from './embedding-bag.js';
 import { EpochMetrics, measure, ModelMetrics } from './evaluation.js';
-import { Classifier, EmbeddingBagConfig } from './model.js';
+import { Classifier, EmbeddingBagConfig, EmbeddingBagEncoder, Encoder } from './model.js';
+import { EmbeddingBagTraining } from './embedding-bag-training.js';
 import { Random } from './random.js';
 import { checkInteger, checkPositive } from './settings.js';
 import { tokenizeAll } from './tokenizer.js';
@@ -92,8 +93,8 @@ export interface FinalMetrics extends ModelMetrics {
   trainSeconds: number;
 }
 
-export interface TrainingResult {
-  model: Classifier;
+export interface TrainingResult<E extends Encoder = Encoder> {
+  model: Classifier<E>;
   epochs: EpochMetrics[];
   final: FinalMetrics;
   /** Test accuracy per label index; null for a label without test examples. */
@@ -101,7 +102,7 @@ export interface TrainingResult {
 }
 
 /** Trains an embedding-bag encoder and a linear head from scratch on every label. */
-export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: TrainingHooks = {}): Promise<TrainingResult<EmbeddingBagEncoder>> {
   const { settings, labels } = spec;
   checkSplitData(data, labels.length);
   const random = new Random(spec.seed);
@@ -122,16 +123,19 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
   const head = { dim: settings.dim, weight: new Float32Array(labels.length * settings.dim), bias: new Float32Array(labels.length) };
   const [trainBags, validationBags, testBags] = [data.train, data.validation, data.test].map((split) => tokenizeAll(split.texts, config.tokenizer));
 
+  const encoderTraining = new EmbeddingBagTraining(
+    encoder,
+    { learningRate: settings.encoderLearningRate, weightDecay: 0, trainableLayers: null, tokenDropout: settings.tokenDropout },
+    random.fork('token dropout'),
+  );
   const model = new TrainableModel({
-    trainedEncoder: encoder,
+    encoderTraining,
     head,
     oldLabelCount: labels.length,
     trainOldRows: true,
     learningRate: settings.learningRate,
-    encoderLearningRate: settings.encoderLearningRate,
     distillation: null,
     headWeightDecay: settings.headWeightDecay,
-    tokenDropout: { rate: settings.tokenDropout, random: random.fork('token dropout') },
   });
   try {
     const measureNow = (withValidation: boolean) =>
@@ -145,11 +149,11 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
         null,
         withValidation,
       );
-    const loop = await trainLoop(model, { labels: data.train.labels, bags: trainBags }, measureNow, { ...settings, seed: spec.seed }, hooks);
+    const loop = await trainLoop(model, { labels: data.train.labels, tokens: trainBags }, measureNow, { ...settings, seed: spec.seed }, hooks);
     const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureNow(false);
     const trained = model.export();
     return {
-      model: { labels, encoder: { config, table: trained.encoderTable! }, head: trained.head },
+      model: { labels, encoder: trained.encoder as EmbeddingBagEncoder, head: trained.head },
       epochs: loop.epochs,
       final: { ...metrics, trainSeconds: loop.trainSeconds },
       perLabelAccuracy,

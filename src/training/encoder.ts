@@ -1,11 +1,11 @@
 import { embedBags } from './embedding-bag.js';
-import { Encoder } from './model.js';
+import { EmbeddingBagEncoder } from './model.js';
 
 /** Added to the variance before the square root, as tf.layers.layerNormalization does by default. */
 export const LAYER_NORM_EPSILON = 1e-3;
 
 /** Features of tokenized texts: [bags.length, dim]. */
-export function encodeBags(encoder: Encoder, bags: readonly Int32Array[]): Float32Array {
+export function encodeBags(encoder: EmbeddingBagEncoder, bags: readonly Int32Array[]): Float32Array {
   const features = embedBags(encoder.table, encoder.config.dim, bags);
   if (encoder.config.layerNorm) layerNormRows(features, encoder.config.dim);
   return features;

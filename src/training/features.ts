@@ -1,6 +1,5 @@
-import { encodeBags } from './encoder.js';
+import { encodeTokens, encoderArrays, tokenizeTexts } from './encoders.js';
 import { Encoder } from './model.js';
-import { tokenizeAll } from './tokenizer.js';
 
 /**
  * Encoder outputs for a list of texts: [rows, dim], row-major. A frozen encoder's features are a
@@ -44,20 +43,23 @@ export function encodeTexts(encoder: Encoder, texts: readonly string[], cache?: 
   const key = cache ? `${encoderFingerprint(encoder)}:${textsFingerprint(texts)}` : '';
   const cached = cache?.get(key);
   if (cached) return cached;
-  const features = encodeBags(encoder, tokenizeAll(texts, encoder.config.tokenizer));
+  const features = encodeTokens(encoder, tokenizeTexts(encoder, texts));
   cache?.set(key, features);
   return features;
 }
 
 const fingerprints = new WeakMap<Float32Array, string>();
 
-/** Hash of an encoder's config and every weight bit; memoised per table, which never changes in place once trained. */
+/**
+ * Hash of an encoder's config and every weight bit; memoised per first weight array (the
+ * embedding table), as a trained encoder's arrays never change in place.
+ */
 export function encoderFingerprint(encoder: Encoder): string {
-  let fingerprint = fingerprints.get(encoder.table);
+  const arrays = encoderArrays(encoder);
+  let fingerprint = fingerprints.get(arrays[0]);
   if (fingerprint === undefined) {
-    const words = new Uint32Array(encoder.table.buffer, encoder.table.byteOffset, encoder.table.length);
-    fingerprint = `${hashString(JSON.stringify(encoder.config))}${hashWords(words)}`;
-    fingerprints.set(encoder.table, fingerprint);
+    fingerprint = `${hashString(JSON.stringify(encoder.config))}${hashWords(arrays)}`;
+    fingerprints.set(arrays[0], fingerprint);
   }
   return fingerprint;
 }
@@ -78,12 +80,15 @@ export function textsFingerprint(texts: readonly string[]): string {
   return `${hex(h1)}${hex(h2)}${texts.length.toString(16)}`;
 }
 
-function hashWords(words: Uint32Array): string {
+function hashWords(arrays: Float32Array[]): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x9e3779b9;
-  for (let i = 0; i < words.length; i++) {
-    h1 = Math.imul(h1 ^ words[i], 0x01000193);
-    h2 = Math.imul(h2 + words[i], 0x5bd1e995) ^ (h2 >>> 15);
+  for (const array of arrays) {
+    const words = new Uint32Array(array.buffer, array.byteOffset, array.length);
+    for (let i = 0; i < words.length; i++) {
+      h1 = Math.imul(h1 ^ words[i], 0x01000193);
+      h2 = Math.imul(h2 + words[i], 0x5bd1e995) ^ (h2 >>> 15);
+    }
   }
   return `${hex(h1)}${hex(h2)}`;
 }

@@ -1,6 +1,6 @@
 import { FinalMetrics, TrainingResult } from './base-training.js';
 import { checkSplitData, SplitData } from './data.js';
-import { encodeBags } from './encoder.js';
+import { startEncoderTraining, tokenizeTexts } from './encoders.js';
 import { TrainingInputError } from './errors.js';
 import { EpochMetrics, headScorer, measure, Scorer } from './evaluation.js';
 import { selectExemplars } from './exemplars.js';
@@ -11,7 +11,6 @@ import { argmaxRows, classificationMetrics } from './metrics.js';
 import { Classifier, Encoder, LinearHead, labelCount } from './model.js';
 import { Random } from './random.js';
 import { ExpansionSettings } from './settings.js';
-import { tokenizeAll } from './tokenizer.js';
 import { gatherRows, TrainableModel } from './trainable-model.js';
 import { TrainingHooks, trainLoop } from './train-loop.js';
 
@@ -37,7 +36,8 @@ export type FeatureSplits = Record<keyof SplitData, FeatureSplit>;
 /** A head expansion's outcome; the encoder table only when the encoder trained too. */
 export interface HeadExpansionResult {
   head: LinearHead;
-  encoderTable: Float32Array | null;
+  /** The trained encoder; null when it was frozen. */
+  encoder: Encoder | null;
   epochs: EpochMetrics[];
   final: FinalMetrics;
   perLabelAccuracy: Array<number | null>;
@@ -55,9 +55,8 @@ export async function expandHead(spec: ExpansionSpec, base: Classifier, data: Sp
   const featuresOf = (name: keyof SplitData) => ({ features: encodeTexts(base.encoder, data[name].texts, options.featureCache), labels: data[name].labels });
   const splits = { train: featuresOf('train'), validation: featuresOf('validation'), test: featuresOf('test') };
   const encoderTraining = spec.settings.trainable === 'FULL_MODEL' ? { encoder: base.encoder, data } : null;
-  const { head, encoderTable, ...result } = await expand({ ...spec, labelCount: spec.labels.length }, base.head, splits, encoderTraining, options);
-  const encoder = encoderTable ? { config: base.encoder.config, table: encoderTable } : base.encoder;
-  return { model: { labels: spec.labels, encoder, head }, ...result };
+  const { head, encoder, ...result } = await expand({ ...spec, labelCount: spec.labels.length }, base.head, splits, encoderTraining, options);
+  return { model: { labels: spec.labels, encoder: encoder ?? base.encoder, head }, ...result };
 }
 
 /**
@@ -117,30 +116,30 @@ async function expand(
     return gatherRows(train.features, dim, rows);
   });
 
+  const encoderOptions = { learningRate: settings.encoderLearningRate, weightDecay: settings.weightDecay, trainableLayers: settings.encoderLayers, tokenDropout: 0 };
   const model = new TrainableModel({
-    trainedEncoder: encoderTraining?.encoder ?? null,
+    encoderTraining: encoderTraining && startEncoderTraining(encoderTraining.encoder, encoderOptions, random.fork('encoder')),
     head: appendRows(baseHead, settings.init, newFeatures, random.fork('new rows')),
     oldLabelCount: oldCount,
     trainOldRows: settings.trainable !== 'NEW_ROWS',
     learningRate: settings.learningRate,
-    encoderLearningRate: settings.encoderLearningRate,
     distillation: settings.distillation,
   });
   try {
-    const bagsOf = (texts: readonly string[]) => tokenizeAll(texts, encoderTraining!.encoder.config.tokenizer);
-    const evaluationBags = encoderTraining && { validation: bagsOf(encoderTraining.data.validation.texts), test: bagsOf(encoderTraining.data.test.texts) };
+    const tokensOf = (texts: readonly string[]) => tokenizeTexts(encoderTraining!.encoder, texts);
+    const evaluationTokens = encoderTraining && { validation: tokensOf(encoderTraining.data.validation.texts), test: tokensOf(encoderTraining.data.test.texts) };
     const reference = { oldAccuracy: baseOldAccuracy, oldLogits: baseTestLogits };
     // While the encoder trains, features change with it: each measurement encodes again.
     const baseValidationLogits = encoderTraining ? undefined : headLogits(validation.features, baseHead);
-    const measureWith = (scorer: Scorer, encode: (bags: Int32Array[]) => Float32Array, withValidation: boolean) =>
+    const measureWith = (scorer: Scorer, withValidation: boolean) =>
       measure(
         scorer,
         {
-          test: evaluationBags
-            ? { labels: test.labels, features: () => encode(evaluationBags.test) }
+          test: evaluationTokens
+            ? { labels: test.labels, features: () => model.encode(evaluationTokens.test) }
             : { labels: test.labels, features: () => test.features, baseOldLogits: baseTestLogits },
-          validation: evaluationBags
-            ? { labels: validation.labels, features: () => encode(evaluationBags.validation) }
+          validation: evaluationTokens
+            ? { labels: validation.labels, features: () => model.encode(evaluationTokens.validation) }
             : { labels: validation.labels, features: () => validation.features, baseOldLogits: baseValidationLogits },
         },
         oldCount,
@@ -151,17 +150,16 @@ async function expand(
     const examples = {
       labels: Int32Array.from(trainRows, (row) => train.labels[row]),
       features: gatherRows(train.features, dim, trainRows),
-      bags: encoderTraining ? bagsOf(trainRows.map((row) => encoderTraining.data.train.texts[row])) : undefined,
+      tokens: encoderTraining ? tokensOf(trainRows.map((row) => encoderTraining.data.train.texts[row])) : undefined,
       baseOldLogits: gatherRows(baseTrainLogits, oldCount, trainRows),
     };
-    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, (bags) => model.encode(bags), withValidation), { ...settings, seed: spec.seed }, options);
+    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, seed: spec.seed }, options);
 
     const trained = model.export();
     const head = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
     const scorer = settings.weightAligning ? headScorer(head) : model;
-    const encoder = encoderTraining && { config: encoderTraining.encoder.config, table: trained.encoderTable! };
-    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, (bags) => encodeBags(encoder!, bags), false);
-    return { head, encoderTable: trained.encoderTable, epochs: loop.epochs, final: { ...metrics, trainSeconds: loop.trainSeconds }, perLabelAccuracy };
+    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, false);
+    return { head, encoder: trained.encoder, epochs: loop.epochs, final: { ...metrics, trainSeconds: loop.trainSeconds }, perLabelAccuracy };
   } finally {
     model.dispose();
   }

@@ -1,6 +1,6 @@
 // Shape checks on the typed arrays of a Classifier, run where models cross a boundary (files
 // written and read), so a wrong size fails there with a message instead of as garbage later.
-import { Classifier, LinearHead } from './model.js';
+import { Classifier, EmbeddingBagEncoder, LinearHead } from './model.js';
 
 export function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
@@ -28,7 +28,7 @@ export function checkHead(head: LinearHead, labelCount: number, where: string): 
   }
 }
 
-export function checkClassifier(model: Classifier, where: string): void {
+export function checkEmbeddingBagClassifier(model: Classifier<EmbeddingBagEncoder>, where: string): void {
   checkLabels(model.labels, where);
   const { dim, tokenizer } = model.encoder.config;
   if (!isCount(dim) || dim === 0) throw new Error(`${where}: encoder dim must be a positive integer, not ${dim}`);

@@ -2,7 +2,12 @@
  * The classifier the training engine trains and the rest of Headroom stores: a text encoder and a
  * linear head over its features, bound to an ordered list of labels (label i = head row i).
  * Plain typed arrays, not tensors, so a model crosses worker_threads, files and processes as is.
+ *
+ * Two kinds of encoder make the features: the embedding bag Headroom trains itself, and BERT
+ * imported from Hugging Face. Head expansion, strategies and metrics read features only;
+ * `encoders.ts` is where the kinds differ.
  */
+import type { BertEncoder } from './bert/bert-encoder.js';
 
 /** How text becomes bucket ids: normalised words and character n-grams, hashed into a fixed space. */
 export interface TokenizerConfig {
@@ -29,11 +34,15 @@ export interface EmbeddingBagConfig {
   tokenizer: TokenizerConfig;
 }
 
-export interface Encoder {
+export interface EmbeddingBagEncoder {
   config: EmbeddingBagConfig;
   /** [tokenizer.buckets, dim], row-major. */
   table: Float32Array;
 }
+
+export type Encoder = EmbeddingBagEncoder | BertEncoder;
+/** What an encoder's config says about it; `kind` tells the encoders apart, `dim` is the features' width. */
+export type EncoderConfig = Encoder['config'];
 
 /** logits = features . weight^T + bias, stored in PyTorch's layout: one row per label. */
 export interface LinearHead {
@@ -44,9 +53,9 @@ export interface LinearHead {
   bias: Float32Array;
 }
 
-export interface Classifier {
+export interface Classifier<E extends Encoder = Encoder> {
   labels: string[];
-  encoder: Encoder;
+  encoder: E;
   head: LinearHead;
 }
 

@@ -4,10 +4,12 @@
  * the raw little-endian tensor data. The header maps each tensor name to its dtype, shape and
  * [begin, end) byte range in the data section, plus an optional "__metadata__" of string values.
  *
- * Written as the reference implementation writes it: tensors sorted by name (all are F32, so its
- * dtype-first ordering changes nothing), data laid out in that order, compact JSON with
- * "__metadata__" first, header padded with spaces to a multiple of 8 bytes. Read as it reads:
- * the byte ranges must tile the data section exactly, with no gap, overlap or trailing byte.
+ * Written as the reference implementation writes it: tensors sorted by dtype (widest alignment
+ * first, in the order of its Dtype enum), then by name; data laid out in that order, compact JSON
+ * with "__metadata__" first, header padded with spaces to a multiple of 8 bytes. Read as it reads:
+ * the byte ranges must tile the data section exactly, with no gap, overlap or trailing byte. The
+ * header is parsed from the file's first bytes and its size alone, so a reader on disk
+ * (huggingface/safetensors-files.ts) shares these checks without loading the tensors.
  *
  * Values are F32 only. Reading a tensor of another dtype (F16, BF16, F64, integers) fails with
  * a message naming it: a half-precision model must be saved with `.float()` first. Other tensors
@@ -16,6 +18,7 @@
 import { assertLittleEndianHost, bytesOf } from './float32-bytes.js';
 import { LinearHead } from './model.js';
 import { checkHead, checkLabels, isCount } from './model-checks.js';
+import { describeShape, preview, quoted } from './messages.js';
 
 /** A float32 tensor: row-major values and their shape. */
 export interface F32Tensor {
@@ -40,13 +43,25 @@ const FORMAT = 'safetensors';
 const METADATA_KEY = '__metadata__';
 /** The reference implementation refuses larger headers; so do we, before parsing one. */
 const MAX_HEADER_BYTES = 100_000_000;
-/** Bytes per element of the dtypes the reference implementation names, to check ranges against shapes. */
-const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
-};
+/**
+ * Bytes per element of the dtypes the reference implementation names, to check ranges against
+ * shapes; listed in the order of its Dtype enum, which its writer sorts by (last first).
+ */
+const DTYPE_BYTES: ReadonlyMap<string, number> = new Map([
+  ['BOOL', 1], ['U8', 1], ['I8', 1], ['F8_E5M2', 1], ['F8_E4M3', 1],
+  ['I16', 2], ['U16', 2], ['F16', 2], ['BF16', 2],
+  ['I32', 4], ['U32', 4], ['F32', 4],
+  ['F64', 8], ['I64', 8], ['U64', 8],
+]);
+const DTYPE_RANK: ReadonlyMap<string, number> = new Map([...DTYPE_BYTES.keys()].map((dtype, rank) => [dtype, rank]));
+
+/** A header the format's rules refuse; the message says what is wrong, and callers add which file it is. */
+export class SafetensorsFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SafetensorsFormatError';
+  }
+}
 
 /** PyTorch nn.Linear's parameter names under the attribute Hugging Face classifiers use. */
 export const HEAD_WEIGHT_KEY = 'classifier.weight';
@@ -68,9 +83,22 @@ function jsonObject(entries: Array<[string, string]>): string {
   return `{${entries.map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(',')}}`;
 }
 
-/** The file bytes of F32 tensors (row-major data, shapes as given) and string metadata. */
-export function writeSafetensors(tensors: Record<string, F32Tensor>, metadata: Record<string, string> = {}): Buffer {
-  assertLittleEndianHost(FORMAT);
+/** What a writer knows of a tensor before its data is written. */
+export interface SafetensorsLayoutEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  byteLength: number;
+}
+
+/**
+ * The first bytes of a file (header length, then the padded header) and the order in which the
+ * tensors' data must follow them. Throws on a tensor whose bytes do not fit its dtype and shape.
+ */
+export function layOutSafetensors<T extends SafetensorsLayoutEntry>(
+  tensors: T[],
+  metadata: Record<string, string>,
+): { prefix: Buffer; ordered: T[]; dataBytes: number } {
   const headerEntries: Array<[string, string]> = [];
   const metadataKeys = Object.keys(metadata).sort(compareUtf8);
   for (const key of metadataKeys) {
@@ -79,59 +107,80 @@ export function writeSafetensors(tensors: Record<string, F32Tensor>, metadata: R
   if (metadataKeys.length > 0) {
     headerEntries.push([METADATA_KEY, jsonObject(metadataKeys.map((key) => [key, JSON.stringify(metadata[key])]))]);
   }
-  const names = Object.keys(tensors).sort(compareUtf8);
-  let dataBytes = 0;
-  for (const name of names) {
+  for (const { name, dtype, shape, byteLength } of tensors) {
     if (name === METADATA_KEY) throw new Error(`'${METADATA_KEY}' is reserved and cannot name a tensor`);
-    const { shape, data } = tensors[name];
-    if (!shape.every(isCount) || elementCount(shape) !== data.length) {
-      throw new Error(`tensor '${name}' has ${data.length} values, which does not fit shape [${shape.join(', ')}]`);
+    const elementBytes = DTYPE_BYTES.get(dtype);
+    if (elementBytes === undefined) throw new Error(`tensor '${name}' has dtype '${dtype}', which safetensors does not define`);
+    if (byteLength % elementBytes !== 0) throw new Error(`tensor '${name}' has ${byteLength} bytes, not a whole number of ${dtype} values`);
+    if (!shape.every(isCount) || elementCount(shape) * elementBytes !== byteLength) {
+      throw new Error(`tensor '${name}' has ${byteLength / elementBytes} values, which does not fit shape [${shape.join(', ')}]`);
     }
-    headerEntries.push([name, JSON.stringify({ dtype: 'F32', shape, data_offsets: [dataBytes, dataBytes + data.byteLength] })]);
-    dataBytes += data.byteLength;
+  }
+  const ordered = [...tensors].sort((a, b) => DTYPE_RANK.get(b.dtype)! - DTYPE_RANK.get(a.dtype)! || compareUtf8(a.name, b.name));
+  let dataBytes = 0;
+  for (const { name, dtype, shape, byteLength } of ordered) {
+    headerEntries.push([name, JSON.stringify({ dtype, shape, data_offsets: [dataBytes, dataBytes + byteLength] })]);
+    dataBytes += byteLength;
   }
   const header = Buffer.from(jsonObject(headerEntries), 'utf8');
   const headerBytes = Math.ceil(header.length / 8) * 8;
-  const file = Buffer.alloc(8 + headerBytes + dataBytes);
-  file.writeBigUInt64LE(BigInt(headerBytes), 0);
-  header.copy(file, 8);
-  file.fill(' ', 8 + header.length, 8 + headerBytes);
-  let offset = 8 + headerBytes;
-  for (const name of names) {
-    file.set(bytesOf(tensors[name].data), offset);
-    offset += tensors[name].data.byteLength;
+  const prefix = Buffer.alloc(8 + headerBytes, ' ');
+  prefix.writeBigUInt64LE(BigInt(headerBytes), 0);
+  header.copy(prefix, 8);
+  return { prefix, ordered, dataBytes };
+}
+
+/** The file bytes of F32 tensors (row-major data, shapes as given) and string metadata. */
+export function writeSafetensors(tensors: Record<string, F32Tensor>, metadata: Record<string, string> = {}): Buffer {
+  assertLittleEndianHost(FORMAT);
+  const entries = Object.entries(tensors).map(([name, { shape, data }]) => ({ name, dtype: 'F32', shape, byteLength: data.byteLength, data }));
+  const { prefix, ordered, dataBytes } = layOutSafetensors(entries, metadata);
+  const file = Buffer.alloc(prefix.length + dataBytes);
+  prefix.copy(file, 0);
+  let offset = prefix.length;
+  for (const { data } of ordered) {
+    file.set(bytesOf(data), offset);
+    offset += data.byteLength;
   }
   return file;
 }
 
-function parseHeaderJson(bytes: Uint8Array): { headerBytes: number; json: Record<string, unknown> } {
-  if (bytes.length < 8) throw new Error(`not a safetensors file: ${bytes.length} bytes, fewer than the 8 of its header length`);
-  const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerBytes > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) {
-    throw new Error(`not a safetensors file: header length ${headerBytes} exceeds ${bytes.length - 8 < MAX_HEADER_BYTES ? `the ${bytes.length - 8} bytes after it` : `the ${MAX_HEADER_BYTES}-byte limit`}`);
+/**
+ * The header's length, from the file's first 8 bytes, checked against the file's size and the
+ * 100 MB limit, so nothing is allocated for a header that cannot be there.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileBytes: number): number {
+  if (fileBytes < 8) throw new SafetensorsFormatError(`not a safetensors file: ${fileBytes} bytes, fewer than the 8 of its header length`);
+  const headerBytes = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (headerBytes > BigInt(Math.min(MAX_HEADER_BYTES, fileBytes - 8))) {
+    throw new SafetensorsFormatError(`not a safetensors file: header length ${headerBytes} exceeds ${fileBytes - 8 < MAX_HEADER_BYTES ? `the ${fileBytes - 8} bytes after it` : `the ${MAX_HEADER_BYTES}-byte limit`}`);
   }
+  return Number(headerBytes);
+}
+
+function parseHeaderJson(header: Uint8Array): Record<string, unknown> {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + Number(headerBytes)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(header);
   } catch {
-    throw new Error('not a safetensors file: the header is not valid UTF-8');
+    throw new SafetensorsFormatError('not a safetensors file: the header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) throw new Error('not a safetensors file: the header does not start with \'{\'');
+  if (!text.startsWith('{')) throw new SafetensorsFormatError('not a safetensors file: the header does not start with \'{\'');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not a safetensors file: the header is not JSON (${(error as Error).message})`);
+    throw new SafetensorsFormatError(`not a safetensors file: the header is not JSON (${(error as Error).message})`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a safetensors file: the header is not a JSON object');
-  return { headerBytes: Number(headerBytes), json: json as Record<string, unknown> };
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new SafetensorsFormatError('not a safetensors file: the header is not a JSON object');
+  return json as Record<string, unknown>;
 }
 
 function parseMetadata(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`safetensors header: '${METADATA_KEY}' is not an object`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new SafetensorsFormatError(`safetensors header: '${METADATA_KEY}' is not an object`);
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw new Error(`safetensors header: '${METADATA_KEY}' value '${key}' is not a string`);
+    if (typeof item !== 'string') throw new SafetensorsFormatError(`safetensors header: '${METADATA_KEY}' value ${quoted(key)} is not a string`);
   }
   return value as Record<string, string>;
 }
@@ -141,14 +190,20 @@ function parseEntry(name: string, value: unknown): { dtype: string; shape: numbe
   const offsets = entry?.data_offsets;
   if (typeof entry?.dtype !== 'string' || !Array.isArray(entry.shape) || !entry.shape.every(isCount)
     || !Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw new Error(`safetensors header: tensor '${name}' needs a dtype string, a shape of sizes and data_offsets [begin, end], got ${JSON.stringify(value)}`);
+    throw new SafetensorsFormatError(`safetensors header: tensor ${quoted(name)} needs a dtype string, a shape of sizes and data_offsets [begin, end], got ${preview(value)}`);
   }
   return { dtype: entry.dtype, shape: entry.shape, begin: offsets[0], end: offsets[1] };
 }
 
-/** Parses and checks the header; tensor data is not read. */
-export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  const { headerBytes, json } = parseHeaderJson(bytes);
+/**
+ * Parses and checks the header of a file of `fileBytes` bytes from its first bytes: `start` must
+ * hold at least the 8 of the length and the header (more are ignored). Tensor data is not read.
+ * Throws SafetensorsFormatError for a file the format's rules refuse.
+ */
+export function parseSafetensorsHeader(start: Uint8Array, fileBytes: number): SafetensorsHeader {
+  const headerBytes = safetensorsHeaderLength(start, fileBytes);
+  if (start.length < 8 + headerBytes) throw new Error(`parseSafetensorsHeader needs the first ${8 + headerBytes} bytes of the file, got ${start.length}`);
+  const json = parseHeaderJson(start.subarray(8, 8 + headerBytes));
   const metadata = parseMetadata(json[METADATA_KEY]);
   const parsed = Object.entries(json)
     .filter(([name]) => name !== METADATA_KEY)
@@ -159,20 +214,25 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   let covered = 0;
   for (const { name, dtype, shape, begin, end } of parsed) {
     if (begin !== covered || end < begin) {
-      throw new Error(`safetensors header: tensor '${name}' has data_offsets [${begin}, ${end}], but the data must continue at byte ${covered} without gaps or overlaps`);
+      throw new SafetensorsFormatError(`safetensors header: tensor ${quoted(name)} has data_offsets [${begin}, ${end}], but the data must continue at byte ${covered} without gaps or overlaps`);
     }
-    const elementBytes = DTYPE_BYTES[dtype];
+    const elementBytes = DTYPE_BYTES.get(dtype);
     // A dtype newer than this table cannot be size-checked; it can still be skipped over.
     if (elementBytes !== undefined && end - begin !== elementCount(shape) * elementBytes) {
-      throw new Error(`safetensors header: tensor '${name}' (${dtype} [${shape.join(', ')}]) needs ${elementCount(shape) * elementBytes} bytes, its data_offsets span ${end - begin}`);
+      throw new SafetensorsFormatError(`safetensors header: tensor ${quoted(name)} (${dtype} ${describeShape(shape)}) needs ${elementCount(shape) * elementBytes} bytes, its data_offsets span ${end - begin}`);
     }
     tensors.set(name, { dtype, shape, begin: dataStart + begin, end: dataStart + end });
     covered = end;
   }
-  if (dataStart + covered !== bytes.length) {
-    throw new Error(`safetensors file is ${bytes.length} bytes, but its header and tensors account for ${dataStart + covered} (truncated, or trailing data)`);
+  if (dataStart + covered !== fileBytes) {
+    throw new SafetensorsFormatError(`safetensors file is ${fileBytes} bytes, but its header and tensors account for ${dataStart + covered} (truncated, or trailing data)`);
   }
   return { tensors, metadata };
+}
+
+/** Parses and checks the header of a whole file in memory; tensor data is not read. */
+export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+  return parseSafetensorsHeader(bytes, bytes.length);
 }
 
 function describeKeys(names: Iterable<string>): string {

@@ -1,4 +1,6 @@
 import { TrainingInputError } from './errors.js';
+import type { EncoderConfig } from './model.js';
+import { LEARNING_RATE_SCHEDULES, LearningRateSchedule } from './train-loop.js';
 
 /** How the appended head rows start (DESIGN.md, "Strategies"). */
 export type HeadInit = 'RANDOM_NORMAL' | 'XAVIER' | 'ZEROS' | 'IMPRINT';
@@ -21,8 +23,16 @@ export interface ExpansionSettings {
   /** 0 trains nothing: the model is the initialised head (closed-form strategies). */
   epochs: number;
   learningRate: number;
-  /** Learning rate of the embedding table when the encoder trains (FULL_MODEL). */
+  /** Learning rate of the encoder when it trains (FULL_MODEL). */
   encoderLearningRate: number;
+  /** How both learning rates change over the training. */
+  learningRateSchedule: LearningRateSchedule;
+  /** The first share of all steps, over which the rates rise linearly from near 0 (0: none). */
+  warmupFraction: number;
+  /** Decoupled (AdamW) weight decay of a training BERT encoder's weights; 0 for none. */
+  weightDecay: number;
+  /** FULL_MODEL on BERT: train only this many of the top encoder layers (null: all, and the embeddings). */
+  encoderLayers: number | null;
   batchSize: number;
   /** Stop when validation accuracy has not improved for this many epochs, keeping the best epoch. */
   earlyStoppingPatience: number | null;
@@ -46,8 +56,24 @@ export const DEFAULT_OPTIMISATION = {
   epochs: 10,
   learningRate: 0.01,
   encoderLearningRate: 0.01,
+  learningRateSchedule: 'CONSTANT',
+  warmupFraction: 0,
+  weightDecay: 0,
+  encoderLayers: null,
   batchSize: 32,
   earlyStoppingPatience: null,
+} as const satisfies Partial<ExpansionSettings>;
+
+/**
+ * How a BERT encoder is fine-tuned when a strategy trains it (FULL_MODEL): AdamW with weight decay
+ * 0.01, 6% linear warm-up then linear decay, as transformers' examples and the reference's own
+ * training do it, at a rate that moves a trained BERT without wiping it out.
+ */
+export const BERT_FINE_TUNING = {
+  encoderLearningRate: 5e-5,
+  learningRateSchedule: 'LINEAR_DECAY',
+  warmupFraction: 0.06,
+  weightDecay: 0.01,
 } as const satisfies Partial<ExpansionSettings>;
 
 const NO_EXTRAS = { rehearsal: 0, exemplarSelection: 'RANDOM', distillation: null, weightAligning: false } as const;
@@ -81,8 +107,8 @@ export const PRESETS: Record<PresetName, ExpansionSettings> = {
   },
   /** Encoder and head both trained, on new examples plus rehearsal: what fine-tuning the whole model buys. */
   FULL_FINE_TUNE: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: REHEARSAL_PER_LABEL },
-  /** All old training data plus the new: the upper bound when the old data is still at hand. */
-  JOINT_RETRAIN: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', rehearsal: 'ALL', epochs: 5 },
+  /** All old training data plus the new, encoder included: the upper bound when the old data is still at hand. */
+  JOINT_RETRAIN: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: 'ALL', epochs: 5 },
 };
 
 const INITS: readonly HeadInit[] = ['RANDOM_NORMAL', 'XAVIER', 'ZEROS', 'IMPRINT'];
@@ -94,12 +120,19 @@ export type ExpansionOverrides = Partial<ExpansionSettings>;
 /**
  * A preset (ORIGINAL_RECIPE when none is named) with the caller's overrides applied, checked. Every
  * rejection names the setting and its valid range, because these come straight from API input.
+ * A strategy that trains a BERT encoder starts from BERT_FINE_TUNING's optimisation.
  */
-export function resolveExpansionSettings(preset: PresetName | null | undefined, overrides: ExpansionOverrides = {}): ExpansionSettings {
+export function resolveExpansionSettings(
+  preset: PresetName | null | undefined,
+  overrides: ExpansionOverrides = {},
+  encoder: EncoderConfig | null = null,
+): ExpansionSettings {
   const name = preset ?? 'ORIGINAL_RECIPE';
   if (!PRESET_NAMES.includes(name)) throw new TrainingInputError('preset', `unknown preset ${name}; use one of ${PRESET_NAMES.join(', ')}`);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
-  const settings: ExpansionSettings = { ...PRESETS[name], ...defined };
+  const trainsEncoder = (defined.trainable ?? PRESETS[name].trainable) === 'FULL_MODEL';
+  const encoderDefaults = trainsEncoder && encoder?.kind === 'bert' ? BERT_FINE_TUNING : {};
+  const settings: ExpansionSettings = { ...PRESETS[name], ...encoderDefaults, ...defined };
   checkOneOf('init', settings.init, INITS);
   checkOneOf('trainable', settings.trainable, TRAINABLES);
   checkOneOf('exemplarSelection', settings.exemplarSelection, SELECTIONS);
@@ -108,6 +141,16 @@ export function resolveExpansionSettings(preset: PresetName | null | undefined, 
   checkInteger('epochs', settings.epochs, 'epochs' in defined ? 1 : 0, 1000);
   checkPositive('learningRate', settings.learningRate);
   checkPositive('encoderLearningRate', settings.encoderLearningRate);
+  checkOneOf('learningRateSchedule', settings.learningRateSchedule, LEARNING_RATE_SCHEDULES);
+  if (!(settings.warmupFraction >= 0 && settings.warmupFraction < 1)) {
+    throw new TrainingInputError('warmupFraction', `warmupFraction must be a share of the steps from 0 up to (not including) 1; got ${settings.warmupFraction}`);
+  }
+  if (!(settings.weightDecay >= 0 && settings.weightDecay <= 1)) throw new TrainingInputError('weightDecay', `weightDecay must be a number from 0 to 1; got ${settings.weightDecay}`);
+  if (settings.encoderLayers !== null) {
+    if (settings.trainable !== 'FULL_MODEL') throw new TrainingInputError('encoderLayers', 'encoderLayers chooses which encoder layers train, so it needs trainable: FULL_MODEL');
+    checkInteger('encoderLayers', settings.encoderLayers, 1, 1000);
+    if (encoder) checkEncoderLayers(settings.encoderLayers, encoder);
+  }
   checkInteger('batchSize', settings.batchSize, 1, 65_536);
   if (settings.earlyStoppingPatience !== null) checkInteger('earlyStoppingPatience', settings.earlyStoppingPatience, 1, 1000);
   if (settings.distillation !== null) {
@@ -115,6 +158,14 @@ export function resolveExpansionSettings(preset: PresetName | null | undefined, 
     checkPositive('distillation.weight', settings.distillation.weight);
   }
   return settings;
+}
+
+/** encoderLayers must name layers the encoder has: BERT's 1..layers; the embedding bag has none. */
+export function checkEncoderLayers(encoderLayers: number, encoder: EncoderConfig): void {
+  if (encoder.kind !== 'bert') {
+    throw new TrainingInputError('encoderLayers', 'the embedding-bag encoder has no layers to choose from: leave encoderLayers unset');
+  }
+  checkInteger('encoderLayers', encoderLayers, 1, encoder.architecture.layers);
 }
 
 export function checkInteger(field: string, value: number, min: number, max: number): void {

@@ -27,14 +27,20 @@ export interface LoopSettings {
   seed: number;
   /** CONSTANT when absent. */
   learningRateSchedule?: LearningRateSchedule;
+  /** Share of the steps with a linear warm-up; none when absent. */
+  warmupFraction?: number;
 }
 
 /**
  * The factor on the set learning rates at step `step` (0-based) of `totalSteps`. LINEAR_DECAY is
- * fastText's schedule: from 1 down to 1/totalSteps at the last step, which still moves.
+ * fastText's schedule: from 1 down to 1/totalSteps at the last step, which still moves. A warm-up
+ * multiplies it by (step + 1) / warm-up steps until that reaches 1, as the reference BERT
+ * training's LambdaLR does.
  */
-export function learningRateScale(schedule: LearningRateSchedule, step: number, totalSteps: number): number {
-  return schedule === 'LINEAR_DECAY' ? 1 - step / totalSteps : 1;
+export function learningRateScale(schedule: LearningRateSchedule, step: number, totalSteps: number, warmupFraction = 0): number {
+  const decay = schedule === 'LINEAR_DECAY' ? 1 - step / totalSteps : 1;
+  const warmupSteps = warmupFraction * totalSteps;
+  return warmupSteps > 0 ? Math.min(1, (step + 1) / warmupSteps) * decay : decay;
 }
 
 const YIELD_EVERY_MS = 20;
@@ -98,7 +104,7 @@ export async function trainLoop(
         throw new TrainingCancelled(stepsDone);
       }
       const indices = order.subarray(batch * settings.batchSize, (batch + 1) * settings.batchSize);
-      const loss = model.step(examples, indices, learningRateScale(schedule, stepsDone, settings.epochs * batches));
+      const loss = model.step(examples, indices, learningRateScale(schedule, stepsDone, settings.epochs * batches, settings.warmupFraction));
       const next = tf.tidy(() => tf.add(lossSum, tf.mul(loss, indices.length)));
       tf.dispose([lossSum, loss]);
       lossSum = next as tf.Scalar;

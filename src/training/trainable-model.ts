@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { dropIds, EmbeddingBagBackward, embedBags } from './embedding-bag.js';
-import { encodeBags, LAYER_NORM_EPSILON } from './encoder.js';
+import { EncoderTraining } from './encoder-training.js';
 import { Scorer } from './evaluation.js';
 import { logitsOf } from './logits.js';
-import { EmbeddingBagConfig, Encoder, LinearHead, labelCount } from './model.js';
-import type { Random } from './random.js';
-import { SparseAdam } from './sparse-adam.js';
+import { Encoder, LinearHead, labelCount } from './model.js';
+import { ScheduledAdam } from './optimizers.js';
 
 /** The examples a model trains on, in the form its encoder needs. */
 export interface TrainingExamples {
@@ -13,7 +11,7 @@ export interface TrainingExamples {
   /** [n, dim] features of a frozen encoder. */
   features?: Float32Array;
   /** Token ids of each example, when the encoder trains. */
-  bags?: Int32Array[];
+  tokens?: Int32Array[];
   /**
    * [n, oldLabelCount] the base model's old-label logits: the distillation targets and, when old
    * rows and encoder are frozen, the old logits themselves (they cannot change, so they are not
@@ -23,38 +21,27 @@ export interface TrainingExamples {
 }
 
 export interface TrainableModelOptions {
-  /** The encoder to train along with the head (a copy of its table trains); null when it is frozen and examples come as features. */
-  trainedEncoder: Encoder | null;
+  /** The encoder training along with the head (it is disposed with the model); null when it is frozen and examples come as features. */
+  encoderTraining: EncoderTraining | null;
   head: LinearHead;
   /** Rows 0..oldLabelCount-1 are old; base training calls every row old and trains them all. */
   oldLabelCount: number;
   trainOldRows: boolean;
   learningRate: number;
-  encoderLearningRate: number;
   distillation: { temperature: number; weight: number } | null;
   /**
    * L2 penalty on the trained head weights (not biases), as PyTorch Adam's `weight_decay`: the
    * loss gains headWeightDecay / 2 x their sum of squares. None when absent.
    */
   headWeightDecay?: number;
-  /** When the encoder trains: each id of a training example's bag is left out of a step with this probability. None when absent. */
-  tokenDropout?: { rate: number; random: Random };
-}
-
-/** tfjs's Adam with a rate that can change between steps (its `learningRate` is protected). */
-class ScheduledAdam extends tf.AdamOptimizer {
-  applyGradientsAt(learningRate: number, gradients: tf.NamedTensorMap): void {
-    this.learningRate = learningRate;
-    this.applyGradients(Object.entries(gradients).map(([name, tensor]) => ({ name, tensor })));
-  }
 }
 
 /**
  * A classifier as tfjs trains it. With old rows frozen, the old columns are constants and only the
  * new ones are a variable, concatenated in the forward pass: no optimizer state or gradient can
  * ever touch the old rows, so they stay bit-identical by construction. Otherwise all columns are
- * one variable. The embedding table stays in JavaScript memory and is updated sparsely next to
- * tfjs (DESIGN.md, "Speed").
+ * one variable. A training encoder supplies each batch's features inside the gradient tape and
+ * applies its own gradients (encoder-training.ts).
  */
 export class TrainableModel implements Scorer {
   readonly dim: number;
@@ -66,8 +53,7 @@ export class TrainableModel implements Scorer {
   private readonly weight: tf.Variable<tf.Rank.R2>;
   private readonly bias: tf.Variable<tf.Rank.R1>;
   private readonly optimizer: ScheduledAdam;
-  /** What training the encoder needs; null for a frozen one. */
-  private readonly encoder: { config: EmbeddingBagConfig; table: Float32Array; optimizer: SparseAdam; backward: EmbeddingBagBackward } | null;
+  private readonly encoder: EncoderTraining | null;
 
   constructor(private readonly options: TrainableModelOptions) {
     const { head, oldLabelCount, trainOldRows } = options;
@@ -80,14 +66,7 @@ export class TrainableModel implements Scorer {
     this.bias = tf.tidy(() => tf.variable(tf.tensor1d(head.bias.subarray(firstTrained))));
     // tf.train.adam's defaults.
     this.optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.999);
-    const trained = options.trainedEncoder;
-    // Training the encoder changes its table: work on a copy, the base model stays as it was.
-    this.encoder = trained && {
-      config: trained.config,
-      table: trained.table.slice(),
-      optimizer: new SparseAdam(trained.table.length),
-      backward: new EmbeddingBagBackward(trained.config.tokenizer.buckets, this.dim),
-    };
+    this.encoder = options.encoderTraining;
   }
 
   /**
@@ -95,29 +74,19 @@ export class TrainableModel implements Scorer {
    * returns the batch's mean loss as a scalar tensor.
    */
   step(examples: TrainingExamples, batch: ArrayLike<number>, rateScale: number): tf.Scalar {
-    const bags = this.encoder ? Array.from(batch, (i) => this.trainingBag(examples.bags![i])) : null;
-    const inputs = this.batchInputs(examples, batch, bags);
-    const xVariable = bags ? tf.variable(inputs.x, true) : null;
-    const variables = [this.weight, this.bias];
+    const encoderStep = this.encoder?.step(Array.from(batch, (i) => examples.tokens![i])) ?? null;
+    const inputs = this.batchInputs(examples, batch, encoderStep ? null : gatherRows(examples.features!, this.dim, batch));
+    const encoderVariables = encoderStep?.variables ?? [];
     const { value, grads } = tf.variableGrads(
-      () => this.loss(xVariable ?? inputs.x, inputs.labels, inputs.baseOld),
-      xVariable ? [...variables, xVariable] : variables,
+      () => this.loss(encoderStep ? encoderStep.features() : inputs.x!, inputs.labels, inputs.baseOld),
+      [this.weight, this.bias, ...encoderVariables],
     );
-    if (xVariable) {
-      const dFeatures = grads[xVariable.name].dataSync() as Float32Array;
-      tf.dispose(grads[xVariable.name]);
-      delete grads[xVariable.name];
-      const { table, optimizer, backward } = this.encoder!;
-      optimizer.step(table, backward.backward(bags!, dFeatures), this.options.encoderLearningRate * rateScale);
+    if (encoderStep) {
+      encoderStep.apply(Object.fromEntries(encoderVariables.map((variable) => [variable.name, grads[variable.name]])), rateScale);
     }
-    this.optimizer.applyGradientsAt(this.options.learningRate * rateScale, grads);
-    tf.dispose([inputs.x, inputs.labels, inputs.baseOld, xVariable, ...Object.values(grads)].filter((t) => t !== null));
+    this.optimizer.applyGradientsAt(this.options.learningRate * rateScale, { [this.weight.name]: grads[this.weight.name], [this.bias.name]: grads[this.bias.name] });
+    tf.dispose([inputs.x, inputs.labels, inputs.baseOld, ...Object.values(grads)].filter((t) => t !== null));
     return value;
-  }
-
-  private trainingBag(bag: Int32Array): Int32Array {
-    const dropout = this.options.tokenDropout;
-    return dropout && dropout.rate > 0 ? dropIds(bag, dropout.rate, dropout.random) : bag;
   }
 
   /** Mean loss over all examples without changing anything: the loss reported for epoch 0. */
@@ -126,10 +95,10 @@ export class TrainableModel implements Scorer {
     let total = 0;
     for (let start = 0; start < count; start += batchSize) {
       const batch = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
-      const bags = this.encoder ? batch.map((i) => examples.bags![i]) : null;
+      const features = this.encoder ? this.encoder.encode(batch.map((i) => examples.tokens![i])) : gatherRows(examples.features!, this.dim, batch);
       total += tf.tidy(() => {
-        const inputs = this.batchInputs(examples, batch, bags);
-        return this.loss(inputs.x, inputs.labels, inputs.baseOld).dataSync()[0] * batch.length;
+        const inputs = this.batchInputs(examples, batch, features);
+        return this.loss(inputs.x!, inputs.labels, inputs.baseOld).dataSync()[0] * batch.length;
       });
     }
     return count === 0 ? 0 : total / count;
@@ -145,11 +114,11 @@ export class TrainableModel implements Scorer {
     }
   }
 
-  private batchInputs(examples: TrainingExamples, batch: ArrayLike<number>, bags: Int32Array[] | null) {
+  /** The batch's labels and old logits, and its features as a tensor when they are given ([batch, dim]). */
+  private batchInputs(examples: TrainingExamples, batch: ArrayLike<number>, features: Float32Array | null) {
     const size = batch.length;
-    const features = bags ? embedBags(this.encoder!.table, this.dim, bags) : gatherRows(examples.features!, this.dim, batch);
     return {
-      x: tf.tensor2d(features, [size, this.dim]),
+      x: features ? tf.tensor2d(features, [size, this.dim]) : null,
       labels: tf.tensor1d(Int32Array.from(batch, (i) => examples.labels[i]), 'int32'),
       baseOld: examples.baseOldLogits
         ? tf.tensor2d(gatherRows(examples.baseOldLogits, this.oldLabelCount, batch), [size, this.oldLabelCount])
@@ -158,9 +127,7 @@ export class TrainableModel implements Scorer {
   }
 
   /** Cross-entropy over all labels, plus the distillation and weight-decay terms when the settings ask for them. */
-  private loss(input: tf.Tensor2D, labels: tf.Tensor1D, baseOld: tf.Tensor2D | null): tf.Scalar {
-    // A training encoder hands over raw bag means; a frozen one's cached features are normalised already.
-    const x = this.encoder?.config.layerNorm ? layerNorm(input) : input;
+  private loss(x: tf.Tensor2D, labels: tf.Tensor1D, baseOld: tf.Tensor2D | null): tf.Scalar {
     const trained = tf.add(tf.matMul(x, this.weight), this.bias) as tf.Tensor2D;
     let logits = trained;
     let oldLogits: tf.Tensor2D;
@@ -182,18 +149,18 @@ export class TrainableModel implements Scorer {
     return loss;
   }
 
-  /** Features of texts under the encoder as it is now; only for a model whose encoder trains. */
-  encode(bags: Int32Array[]): Float32Array {
-    return encodeBags(this.encoder!, bags);
+  /** Features of token sequences under the encoder as it is now; only for a model whose encoder trains. */
+  encode(tokens: readonly Int32Array[]): Float32Array {
+    return this.encoder!.encode(tokens);
   }
 
-  /** The head in PyTorch layout, and the trained embedding table (null when the encoder was frozen). */
-  export(): { encoderTable: Float32Array | null; head: LinearHead } {
+  /** The head in PyTorch layout, and the trained encoder (null when the encoder was frozen). */
+  export(): { encoder: Encoder | null; head: LinearHead } {
     const { weight, bias } = this.wholeHead();
     const rows = weight.transpose();
     const head = { dim: this.dim, weight: rows.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array };
     tf.dispose(this.frozenOld ? [rows, weight, bias] : [rows]);
-    return { encoderTable: this.encoder?.table ?? null, head };
+    return { encoder: this.encoder?.export() ?? null, head };
   }
 
   /** Old rows and encoder frozen: the old logits are the base model's, whatever the step. */
@@ -224,31 +191,26 @@ export class TrainableModel implements Scorer {
   snapshot(): Snapshot {
     return {
       values: [this.weight, this.bias].map((variable) => variable.dataSync().slice() as Float32Array),
-      table: this.encoder ? this.encoder.table.slice() : null,
+      encoder: this.encoder?.snapshot() ?? null,
     };
   }
 
   restore(snapshot: Snapshot): void {
     const variables: tf.Variable[] = [this.weight, this.bias];
-    variables.forEach((variable, i) => variable.assign(tf.tensor(snapshot.values[i], variable.shape)));
-    if (snapshot.table) this.encoder!.table.set(snapshot.table);
+    variables.forEach((variable, i) => tf.tidy(() => variable.assign(tf.tensor(snapshot.values[i], variable.shape))));
+    if (snapshot.encoder !== null) this.encoder!.restore(snapshot.encoder);
   }
 
   dispose(): void {
     tf.dispose([this.weight, this.bias, ...(this.frozenOld ? [this.frozenOld.weight, this.frozenOld.bias] : [])]);
     this.optimizer.dispose();
+    this.encoder?.dispose();
   }
 }
 
 export interface Snapshot {
   values: Float32Array[];
-  table: Float32Array | null;
-}
-
-/** encoder.ts's layerNormRows in tfjs, so gradients reach the bag means. */
-function layerNorm(x: tf.Tensor2D): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, 1, true);
-  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LAYER_NORM_EPSILON)));
+  encoder: unknown;
 }
 
 /** LwF's term: KL(base || current) of the old-label distributions at temperature T, scaled by T^2 and the weight. */

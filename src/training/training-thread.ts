@@ -7,7 +7,7 @@ import { SplitData } from './data.js';
 import { TrainingCancelled, TrainingInputError } from './errors.js';
 import { EpochMetrics } from './evaluation.js';
 import { ExpansionSpec } from './head-expansion.js';
-import { EmbeddingBagConfig } from './model.js';
+import { EncoderConfig } from './model.js';
 
 /**
  * One training, described in plain data so it can cross into a worker thread. Models travel as
@@ -20,7 +20,7 @@ export type TrainingJob =
 
 /** A finished job: the metrics, and what was written to the output folder. */
 export interface ThreadResult extends Omit<TrainingResult, 'model'> {
-  encoder: EmbeddingBagConfig;
+  encoder: EncoderConfig;
   checkpoint: SavedCheckpoint;
 }
 

@@ -1,11 +1,11 @@
-import { Classifier } from '../../src/training/model.js';
+import { Classifier, EmbeddingBagEncoder } from '../../src/training/model.js';
 
 /**
  * A classifier with reproducible contents. `bits` fills every float with random 32-bit patterns
  * (NaNs with all kinds of payloads, infinities, denormals, -0 among them), to test that storage
  * keeps bits; `uniform` fills with values in [-1, 1), for tests that compute with the model.
  */
-export function makeClassifier(options: { buckets: number; dim: number; labels: string[]; seed: number; fill: 'bits' | 'uniform' }): Classifier {
+export function makeClassifier(options: { buckets: number; dim: number; labels: string[]; seed: number; fill: 'bits' | 'uniform' }): Classifier<EmbeddingBagEncoder> {
   const { buckets, dim, labels, fill } = options;
   let state = options.seed >>> 0;
   // mulberry32

@@ -1,13 +1,13 @@
 import { resolveBaseSettings, trainBase } from '../../src/training/base-training.js';
 import { SplitData } from '../../src/training/data.js';
-import { Classifier } from '../../src/training/model.js';
+import { Classifier, EmbeddingBagEncoder } from '../../src/training/model.js';
 import { filterSplit, syntheticIntents } from './synthetic-intents.js';
 
 /** Small enough to train in well under a second on wasm. */
 export const SMALL_BASE = resolveBaseSettings({ dim: 32, buckets: 4096, epochs: 10 });
 
 export interface S1Scenario {
-  base: Classifier;
+  base: Classifier<EmbeddingBagEncoder>;
   /** Old labels, then the one new label. */
   labels: string[];
   /** Train: every old example plus `newExamples` of the new label; validation and test: every label. */

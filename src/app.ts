@@ -13,6 +13,7 @@ import { Log } from './log.js';
 import { authenticator } from './server/authentication.js';
 import { browserPolicy } from './server/browser-origins.js';
 import { checkpointRoutes } from './server/checkpoint-routes.js';
+import { modelRoutes } from './server/model-routes.js';
 import { startHttpServer } from './server/http-server.js';
 import { createServices, Services } from './services/index.js';
 import { parseBackendChoice } from './training/index.js';
@@ -105,6 +106,7 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
       log,
       routes: (app) => {
         app.use(checkpointRoutes(core.services, core.artifacts, authenticate));
+        app.use(modelRoutes(core.services, core.artifacts, authenticate, config.limits.maxModelBytes));
         extraRoutes?.(app);
       },
     });

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { benchCommand } from './commands/bench.js';
 import { exportFeaturesCommand } from './commands/export-features.js';
+import { exportModelCommand } from './commands/export-model.js';
 import { importCommand } from './commands/import.js';
+import { importModelCommand } from './commands/import-model.js';
 import { keysCommand } from './commands/keys.js';
 import { migrate } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
@@ -16,6 +18,10 @@ Commands:
   migrate           apply database migrations and exit
   keys <action>     create, list and revoke API keys (headroom keys --help)
   import <file>     send a CSV or JSONL dataset to a running server (headroom import --help)
+  import-model <folder> --name <name>
+                    send a Hugging Face BERT classifier folder to a running server
+  export-model <checkpointId> <folder>
+                    write a BERT checkpoint as a Hugging Face folder (from_pretrained loads it)
   schema [--check]  write schema.graphql from the code (--check: fail if it is stale)
   bench <scenario>  benchmarks on a CSV (headroom bench --help)
   export-features   a scenario's features for the PyTorch reference (headroom export-features --help)
@@ -29,6 +35,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate: () => migrate(),
   keys: (args) => keysCommand(args),
   import: (args) => importCommand(args),
+  'import-model': (args) => importModelCommand(args),
+  'export-model': (args) => exportModelCommand(args),
   schema: (args) => schemaCommand(args),
   bench: (args) => benchCommand(args),
   'export-features': (args) => exportFeaturesCommand(args),

@@ -33,6 +33,8 @@ export interface Config {
 export interface Limits {
   /** importDataset content, in bytes. */
   maxUploadBytes: number;
+  /** All files of one model upload (POST /models), in bytes. */
+  maxModelBytes: number;
   maxExamplesPerDataset: number;
   /** QUEUED + RUNNING runs launched with one key (or, without keys, by the local user). */
   maxActiveRunsPerKey: number;
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: readOrigins(env),
     limits: {
       maxUploadBytes: readInteger(env, 'HEADROOM_MAX_UPLOAD_MB', 50, 1, 1024) * 1024 * 1024,
+      maxModelBytes: readInteger(env, 'HEADROOM_MAX_MODEL_MB', 2048, 1, 1024 * 1024) * 1024 * 1024,
       maxExamplesPerDataset: readInteger(env, 'HEADROOM_MAX_EXAMPLES', 1_000_000, 1, 100_000_000),
       maxActiveRunsPerKey: readInteger(env, 'HEADROOM_MAX_ACTIVE_RUNS', 200, 1, 1_000_000),
       maxQueryDepth: readInteger(env, 'HEADROOM_MAX_QUERY_DEPTH', 12, 2, 100),

@@ -2,6 +2,11 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOn
 import { LabelSet } from './label-set.entity.js';
 import { Run } from './run.entity.js';
 
+/** The files a checkpoint was imported from (a Hugging Face folder), to tell uploads apart. */
+export interface ImportedSource {
+  files: Array<{ name: string; bytes: number; sha256: string }>;
+}
+
 /** A trained classifier (encoder + head) bound to one label set; its files live in the artifact store. */
 @Entity()
 export class Checkpoint {
@@ -32,6 +37,14 @@ export class Checkpoint {
   @OneToOne(() => Run, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'produced_by_run_id' })
   producedByRun?: Run | null;
+
+  /** The name it was imported under; null for a checkpoint a run wrote. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name: string | null;
+
+  /** What it was imported from; null for a checkpoint a run wrote. */
+  @Column({ type: 'jsonb', nullable: true })
+  source: ImportedSource | null;
 
   /** Encoder settings (kind, dimensions, tokenizer), as the training engine describes them. */
   @Column({ type: 'jsonb' })

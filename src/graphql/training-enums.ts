@@ -23,8 +23,8 @@ registerEnumType(Preset, {
     REHEARSAL_HEAD: { description: 'Whole head trained on the new examples plus 5 stored examples of every old label.' },
     LWF: { description: 'Whole head trained on new examples only, with distillation to the base model\'s old outputs (Learning without Forgetting).' },
     WEIGHT_ALIGNED: { description: 'Rehearsal, then the new rows rescaled to the old rows\' mean norm (weight aligning).' },
-    FULL_FINE_TUNE: { description: 'Encoder and head trained on new examples plus rehearsal.' },
-    JOINT_RETRAIN: { description: 'Head retrained on all old training data plus the new: the upper bound when old data is at hand.' },
+    FULL_FINE_TUNE: { description: 'Encoder and head trained on new examples plus rehearsal (a BERT encoder with AdamW, warm-up and decay, dropout on).' },
+    JOINT_RETRAIN: { description: 'Encoder and head retrained on all old training data plus the new: the upper bound when old data is at hand.' },
   },
 });
 

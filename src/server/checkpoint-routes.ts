@@ -11,7 +11,9 @@ export const CHECKPOINTS_PATH = '/checkpoints';
 /**
  * Checkpoint downloads. `/checkpoints/<id>/files/model.json` and the weight files next to it form a
  * tfjs model folder, so tfjs's own HTTP loader can read a checkpoint straight from the API;
- * `/checkpoints/<id>/head.safetensors` is the head in PyTorch's nn.Linear layout.
+ * `/checkpoints/<id>/huggingface/<name>` are a BERT checkpoint's Hugging Face folder (config.json,
+ * model.safetensors, tokenizer files) for from_pretrained; `/checkpoints/<id>/head.safetensors` is
+ * the head in PyTorch's nn.Linear layout.
  */
 export function checkpointRoutes(services: Services, artifacts: ArtifactStore, authenticate: Authenticate): express.Router {
   const router = express.Router();
@@ -32,6 +34,22 @@ export function checkpointRoutes(services: Services, artifacts: ArtifactStore, a
         return;
       }
       res.sendFile(path.join(folder, req.params.name));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get(`${CHECKPOINTS_PATH}/:id/huggingface/:name`, async (req, res, next) => {
+    try {
+      const checkpoint = await services.checkpoints.get(req.params.id, 'id');
+      const files = await artifacts.huggingFaceFiles(checkpoint);
+      if (files === null) {
+        res.status(404).json({ error: `checkpoint ${req.params.id} is an embedding-bag model, which has no Hugging Face form; its tfjs files are under /files/`, code: 'NOT_FOUND' });
+      } else if (!files.some((file) => file.name === req.params.name)) {
+        res.status(404).json({ error: `checkpoint ${req.params.id} has no Hugging Face file ${req.params.name}; its files are ${files.map((f) => f.name).join(', ')}`, code: 'NOT_FOUND' });
+      } else {
+        res.sendFile(path.join(artifacts.absolute(checkpoint.artifactPath), req.params.name));
+      }
     } catch (error) {
       next(error);
     }

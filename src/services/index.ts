@@ -11,6 +11,7 @@ import { BackendChoice } from '../training/index.js';
 import { ComparisonService } from './comparisons.js';
 import { LabelSetService } from './label-sets.js';
 import { LaunchService } from './launches.js';
+import { ModelImportService } from './model-imports.js';
 import { PredictionService } from './predictions.js';
 import { RunService } from './runs.js';
 
@@ -24,6 +25,7 @@ export interface Services {
   launches: LaunchService;
   comparisons: ComparisonService;
   predictions: PredictionService;
+  modelImports: ModelImportService;
   apiKeys: ApiKeyService;
   deletions: DeletionService;
 }
@@ -49,6 +51,7 @@ export function createServices({ dataSource, queue, artifacts, backend, limits }
     launches: new LaunchService(dataSource, queue, labelSets, experiments, checkpoints, limits.maxActiveRunsPerKey),
     comparisons: new ComparisonService(dataSource),
     predictions: new PredictionService(checkpoints, artifacts, backend),
+    modelImports: new ModelImportService(dataSource, artifacts, labelSets),
     apiKeys: new ApiKeyService(dataSource),
     deletions: new DeletionService(dataSource, artifacts),
   };

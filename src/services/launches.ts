@@ -5,6 +5,7 @@ import { Principal } from '../auth/roles.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import {
   BaseTrainingSettings,
+  EncoderConfig,
   ExpansionOverrides,
   PresetName,
   resolveBaseSettings,
@@ -67,10 +68,13 @@ export class LaunchService {
 
   async launchHeadExpansion(input: LaunchHeadExpansionInput, principal: Principal): Promise<Run[]> {
     if (input.strategies.length === 0) throw badInput('input.strategies', 'give at least one strategy, e.g. { preset: IMPRINT_FROZEN }');
-    const strategies = input.strategies.map(({ preset, overrides }, i) => ({
-      preset: preset ?? 'ORIGINAL_RECIPE',
-      settings: withField((field) => `input.strategies[${i}].${field}`, () => resolveExpansionSettings(preset, overrides)),
-    }));
+    const resolve = (encoder: EncoderConfig | null) =>
+      input.strategies.map(({ preset, overrides }, i) => ({
+        preset: preset ?? 'ORIGINAL_RECIPE',
+        settings: withField((field) => `input.strategies[${i}].${field}`, () => resolveExpansionSettings(preset, overrides, encoder)),
+      }));
+    // Checked before anything is looked up, then again against the base model's encoder (its kind sets defaults).
+    const strategies = resolve(null);
     const seeds = input.seeds ?? [0];
     if (seeds.length === 0) throw badInput('input.seeds', 'give at least one seed, or leave seeds out for [0]');
     seeds.forEach((seed, i) => requireSeed(seed, `input.seeds[${i}]`));
@@ -84,7 +88,8 @@ export class LaunchService {
       if (!experiment.baseCheckpointId) {
         throw badInput('input.experimentId', 'the experiment has no base checkpoint; train one (trainBaseModel) and set it with updateExperiment');
       }
-      const { labelSetId: baseLabelSetId } = await this.checkpoints.get(experiment.baseCheckpointId, 'input.experimentId');
+      const { labelSetId: baseLabelSetId, encoder } = await this.checkpoints.get(experiment.baseCheckpointId, 'input.experimentId');
+      const resolved = resolve(encoder as unknown as EncoderConfig);
       const oldLabels = await this.labelNames(baseLabelSetId, 'input.experimentId');
       const labels = await this.labelNames(experiment.targetLabelSetId, 'input.experimentId');
       if (labels.length <= oldLabels.length || !(await this.labelSets.isSameOrExtensionOf(experiment.targetLabelSetId, baseLabelSetId))) {
@@ -93,7 +98,7 @@ export class LaunchService {
       await requireExamples(manager, experiment.datasetId, labels.slice(oldLabels.length), 'input.experimentId');
       await this.requireRoomForRuns(manager, principal, strategies.length * seeds.length);
       const runs: Run[] = [];
-      for (const { preset, settings } of strategies) {
+      for (const { preset, settings } of resolved) {
         for (const seed of seeds) {
           runs.push(
             await this.createRun(manager, principal, {

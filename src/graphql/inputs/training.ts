@@ -106,8 +106,23 @@ export class StrategyInput {
   @Field(() => Float, { nullable: true, description: 'Adam learning rate of the head: finite, above 0.' })
   learningRate?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Adam learning rate of the embedding table (FULL_MODEL): finite, above 0.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Learning rate of the encoder when it trains (FULL_MODEL): the embedding table\'s Adam, or BERT\'s AdamW (default 5e-5 on BERT); finite, above 0.',
+  })
   encoderLearningRate?: number | null;
+
+  @Field(() => LearningRateScheduleEnum, { nullable: true, description: 'How the learning rates change over the training (default CONSTANT; LINEAR_DECAY when FULL_MODEL trains a BERT).' })
+  learningRateSchedule?: LearningRateSchedule | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of the steps over which the rates warm up linearly: 0 up to 1 (default 0; 0.06 when FULL_MODEL trains a BERT).' })
+  warmupFraction?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'AdamW weight decay of a training BERT encoder\'s weights (not biases or LayerNorm): 0 to 1 (default 0.01 on BERT).' })
+  weightDecay?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'FULL_MODEL on a BERT base: train only this many of the top encoder layers (and the pooler); default all, embeddings included.' })
+  encoderLayers?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Examples per step: 1 or more.' })
   batchSize?: number | null;

@@ -4,7 +4,8 @@ import { GraphQLContext } from '../context.js';
 import { CheckpointFilterInput } from '../inputs/checkpoint.js';
 import { PageArgs } from '../inputs/page.js';
 import { CHECKPOINTS_PATH } from '../../server/checkpoint-routes.js';
-import { CheckpointConnection, CheckpointFileObject, CheckpointObject } from '../types/checkpoint.js';
+import { EncoderConfig } from '../../training/index.js';
+import { CheckpointConnection, CheckpointFileObject, CheckpointObject, EncoderArchitectureObject, EncoderKind, SourceFileObject } from '../types/checkpoint.js';
 import { toConnection } from '../types/connection.js';
 import { LabelSetObject } from '../types/label-set.js';
 import { RunObject } from '../types/run.js';
@@ -43,6 +44,32 @@ export class CheckpointResolver {
     return files.map((file) => ({ ...file, url: `${CHECKPOINTS_PATH}/${checkpoint.id}/files/${file.name}` }));
   }
 
+  @FieldResolver(() => Boolean, { description: 'True for a checkpoint imported from a Hugging Face folder (importModel), false for one a run wrote.' })
+  imported(@Root() checkpoint: Checkpoint) {
+    return checkpoint.source !== null;
+  }
+
+  @FieldResolver(() => [SourceFileObject], { nullable: true, description: 'The files it was imported from, with their SHA-256; null for a checkpoint a run wrote.' })
+  sourceFiles(@Root() checkpoint: Checkpoint) {
+    return checkpoint.source?.files.map(({ name, bytes, sha256 }) => ({ name, sizeBytes: bytes, sha256 })) ?? null;
+  }
+
+  @FieldResolver(() => EncoderArchitectureObject, { description: 'The encoder\'s shape: kind, width, layers, vocabulary.' })
+  architecture(@Root() checkpoint: Checkpoint): EncoderArchitectureObject {
+    return architectureOf(checkpoint.encoder as unknown as EncoderConfig);
+  }
+
+  @FieldResolver(() => [CheckpointFileObject], {
+    nullable: true,
+    description:
+      'A BERT checkpoint as a Hugging Face folder (config.json with its labels, model.safetensors, tokenizer files): save them in one folder and ' +
+      'BertForSequenceClassification.from_pretrained loads it (`headroom export-model` does this). Null for an embedding-bag checkpoint.',
+  })
+  async huggingFaceFiles(@Root() checkpoint: Checkpoint, @Ctx() { artifacts }: GraphQLContext) {
+    const files = await artifacts.huggingFaceFiles(checkpoint);
+    return files?.map((file) => ({ ...file, url: `${CHECKPOINTS_PATH}/${checkpoint.id}/huggingface/${file.name}` })) ?? null;
+  }
+
   @FieldResolver(() => String, { description: 'Path on this server of the head as safetensors (classifier.weight [labels, dim], classifier.bias), for PyTorch.' })
   headSafetensorsUrl(@Root() checkpoint: Checkpoint) {
     return `${CHECKPOINTS_PATH}/${checkpoint.id}/head.safetensors`;
@@ -52,4 +79,12 @@ export class CheckpointResolver {
   producedByRun(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
     return checkpoint.producedByRunId ? services.runs.get(checkpoint.producedByRunId) : null;
   }
+}
+
+function architectureOf(encoder: EncoderConfig): EncoderArchitectureObject {
+  if (encoder.kind === 'bert') {
+    const { hiddenSize, layers, heads, intermediateSize, vocabSize } = encoder.architecture;
+    return { kind: EncoderKind.BERT, hiddenSize, layers, attentionHeads: heads, intermediateSize, vocabularySize: vocabSize, maxLength: encoder.maxLength };
+  }
+  return { kind: EncoderKind.EMBEDDING_BAG, hiddenSize: encoder.dim, layers: null, attentionHeads: null, intermediateSize: null, vocabularySize: encoder.tokenizer.buckets, maxLength: null };
 }

@@ -19,6 +19,11 @@ export class ArtifactStore {
     return path.posix.join('checkpoints', checkpointId);
   }
 
+  /** Frozen-encoder features shared by every training thread and worker process (files keyed by model and texts). */
+  featuresFolder(): string {
+    return this.absolute('features');
+  }
+
   /** Where an upload in progress is received; removed when its request ends. */
   uploadFolder(uploadId: string): string {
     return this.absolute(path.posix.join('uploads', uploadId));

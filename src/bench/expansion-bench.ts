@@ -1,3 +1,4 @@
+import os from 'node:os';
 import {
   BackendInfo,
   Classifier,
@@ -10,6 +11,7 @@ import {
   trainBase,
   TrainingResult,
 } from '../training/index.js';
+import { Random } from '../training/random.js';
 import { BenchDataset } from './load-dataset.js';
 import { Progress, RunRecord } from './report.js';
 import { holdOut, incrementalSteps, restrictTo, s1Data } from './scenarios.js';
@@ -27,16 +29,19 @@ const BASE_SEED = 0;
 
 /**
  * S1, the original question: for each of `heldOut` intents, a base model on all the others, then
- * the intent added from `examples` of its training examples, by every strategy and seed.
+ * the intent added from `examples` of its training examples, by every strategy and seed. With a
+ * `model` (a user's classifier, e.g. imported from Hugging Face), that model is the base every
+ * time, and the held-out intents are drawn from the dataset's labels it does not know.
  */
-export async function runS1(options: ExpansionBenchOptions & { heldOut: number; examples: number }): Promise<RunRecord[]> {
-  const { dataset, strategies, seeds } = options;
-  const progress = new Progress(options.heldOut * (1 + seeds.length * strategies.length));
+export async function runS1(options: ExpansionBenchOptions & { heldOut: number; examples: number; model: Classifier | null }): Promise<RunRecord[]> {
+  const { dataset, strategies, seeds, model } = options;
+  const progress = new Progress(options.heldOut * ((model ? 0 : 1) + seeds.length * strategies.length));
   const records: RunRecord[] = [];
-  for (const newLabel of holdOut(dataset, options.heldOut, BASE_SEED).newLabels) {
-    const oldLabels = dataset.labels.filter((label) => label !== newLabel);
-    const base = await trainBaseOn(dataset, oldLabels);
-    progress.step(`s1 base without ${newLabel}`);
+  const newLabels = model ? unknownTo(model, dataset, options.heldOut) : holdOut(dataset, options.heldOut, BASE_SEED).newLabels;
+  for (const newLabel of newLabels) {
+    const oldLabels = model ? model.labels : dataset.labels.filter((label) => label !== newLabel);
+    const base = model ? { model } : await trainBaseOn(dataset, oldLabels);
+    if (!model) progress.step(`s1 base without ${newLabel}`);
     const cache = new MemoryFeatureCache();
     for (const seed of seeds) {
       const data = s1Data(dataset, oldLabels, newLabel, options.examples, seed);
@@ -106,6 +111,15 @@ export async function runS3(options: ExpansionBenchOptions & { steps: number }):
   return records;
 }
 
+/** `count` of the dataset's labels the model does not know, drawn by a seeded shuffle; all its own labels must be in the dataset. */
+function unknownTo(model: Classifier, dataset: BenchDataset, count: number): string[] {
+  const missing = model.labels.filter((label) => !dataset.labels.includes(label));
+  if (missing.length > 0) throw new Error(`the dataset has no examples of ${missing.length} of the model's labels (${missing.slice(0, 5).join(', ')}...): give the dataset the model was trained on`);
+  const candidates = dataset.labels.filter((label) => !model.labels.includes(label));
+  if (candidates.length === 0) throw new Error('every label of the dataset is one the model knows already: there is nothing to add');
+  return new Random(BASE_SEED).fork('held-out labels').shuffle(candidates).slice(0, count);
+}
+
 async function trainBaseOn(dataset: BenchDataset, labels: string[], seed = BASE_SEED): Promise<TrainingResult> {
   return trainBase({ labels, settings: resolveBaseSettings(), seed }, restrictTo(dataset, labels));
 }
@@ -121,8 +135,10 @@ async function expansionRecord(
   cache: MemoryFeatureCache,
 ): Promise<RunRecord> {
   const started = performance.now();
-  const result = await expandHead({ labels: [...base.labels, ...newLabels], settings: resolveExpansionSettings(strategy), seed }, base, data, {
+  const settings = resolveExpansionSettings(strategy, {}, base.encoder.config);
+  const result = await expandHead({ labels: [...base.labels, ...newLabels], settings, seed }, base, data, {
     featureCache: cache,
+    parallelEncoding: { threads: os.availableParallelism(), backend: options.backend.backend },
   });
   return toRecord(scenario, options, strategy, seed, newLabels, result, (performance.now() - started) / 1000);
 }

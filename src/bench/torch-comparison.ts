@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackendInfo, expandHeadOnFeatures, PresetName, resolveExpansionSettings } from '../training/index.js';
 import { exportFeatures, exportScenario, trainBaseModelFor } from './export-features.js';
 import { readFeatureFolder } from './feature-folder.js';
+import { runReferenceScript } from './reference-script.js';
 import { BenchDataset } from './load-dataset.js';
 
 /** The reference's strategies and the presets that do the same thing. */
@@ -93,26 +93,14 @@ export async function compareWithTorch(options: ComparisonOptions): Promise<{ re
   return { records, torchSweepSeconds, headroomSweepSeconds: (performance.now() - started) / 1000 };
 }
 
-function runReference(options: ComparisonOptions, folder: string, strategy: string, seed: number): Promise<SideResult> {
-  const args = [options.reference, folder, '--strategy', strategy, '--epochs', `${options.epochs}`, '--lr', `${options.learningRate}`, '--batch', `${options.batchSize}`, '--seed', `${seed}`, '--threads', '1'];
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(options.python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallSeconds = (performance.now() - started) / 1000;
-      const last = [...output.matchAll(/old_acc=([\d.]+) new_acc=([\d.nan]+) old_predicted_as_new=([\d.]+)/g)].at(-1);
-      const medianEpoch = /median_epoch_s=([\d.]+)/.exec(output);
-      if (code !== 0 || !last || !medianEpoch) {
-        reject(new Error(`${options.python} ${args.join(' ')} failed (exit ${code}):\n${output}`));
-        return;
-      }
-      resolve({ medianEpochSeconds: Number(medianEpoch[1]), oldAccuracy: Number(last[1]), newAccuracy: Number(last[2]), intrusion: Number(last[3]), wallSeconds });
-    });
-  });
+async function runReference(options: ComparisonOptions, folder: string, strategy: string, seed: number): Promise<SideResult> {
+  const args = [folder, '--strategy', strategy, '--epochs', `${options.epochs}`, '--lr', `${options.learningRate}`, '--batch', `${options.batchSize}`, '--seed', `${seed}`, '--threads', '1'];
+  const { stdout, stderr, wallSeconds } = await runReferenceScript({ python: options.python, script: options.reference }, args);
+  const output = stdout + stderr;
+  const last = [...output.matchAll(/old_acc=([\d.]+) new_acc=([\d.nan]+) old_predicted_as_new=([\d.]+)/g)].at(-1);
+  const medianEpoch = /median_epoch_s=([\d.]+)/.exec(output);
+  if (!last || !medianEpoch) throw new Error(`${options.reference} ${args.join(' ')} printed no result:\n${output}`);
+  return { medianEpochSeconds: Number(medianEpoch[1]), oldAccuracy: Number(last[1]), newAccuracy: Number(last[2]), intrusion: Number(last[3]), wallSeconds };
 }
 
 export function median(values: number[]): number {

@@ -2,22 +2,32 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { measureApiLoad } from '../bench/api-load.js';
 import { benchBase } from '../bench/base.js';
+import { bertParity } from '../bench/bert-parity.js';
+import { encoderSpeedAgainstReference } from '../bench/encoder-speed.js';
+import { requireReferenceScript } from '../bench/reference-script.js';
 import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
 import { loadBenchDataset } from '../bench/load-dataset.js';
 import { RunRecord, summarise, summaryTable } from '../bench/report.js';
 import { defaultS2NewLabels, defaultS3Steps } from '../bench/scenarios.js';
 import { compareWithTorch, torchComparisonTable } from '../bench/torch-comparison.js';
-import { parseBackendChoice, PRESET_NAMES, PresetName, selectBackend } from '../training/index.js';
+import { parseBackendChoice, PRESET_NAMES, PresetName, readHuggingFaceFolder, selectBackend } from '../training/index.js';
 
 const USAGE = `Usage: headroom bench <scenario> --data <csv> [options]
 
 Scenarios (../shared/BENCHMARK.md):
   base    train a classifier from scratch on the train split, report test accuracy
-  s1      add 1 label from 10 examples: --held-out intents (default 5) x seeds, every strategy
+  s1      add 1 label from 10 examples: --held-out intents (default 5) x seeds, every strategy;
+          with --model <Hugging Face folder>, that classifier is the base and the held-out intents
+          are drawn from the dataset's labels it does not know
   s2      add --new-labels intents at once (default 10, or a third of a small label set)
   s3      --steps incremental steps (default 15 for 150 labels, else 7), accuracy after each step
   torch   S1 on exported features, by the PyTorch reference (--python, --reference) and by Headroom:
           median epoch time, accuracy and sweep wall time side by side (--out: where features go)
+  parity  a Hugging Face BERT folder (--model) through the PyTorch reference and through Headroom on
+          --texts (one per line): token ids, pooled features and logits compared, by each tokenizer route
+  encoder BERT speed on --model and --texts: extraction examples/s and fine-tuning ms per step
+          (--batch, default 32) with --threads threads (default 1), and the PyTorch reference's
+          figures at the same thread count (its speed command; skip with --no-reference)
   api     query latency of a running server (--url, default http://127.0.0.1:4000) for --seconds
           (default 30) with --concurrency clients (default 4); no --data needed
 
@@ -28,7 +38,10 @@ Options:
   --seeds <n>              seeds 0..n-1 (default 3)
   --json <file>            also write every run and a summary as JSON
   --epochs <n>             base scenario only: override the epochs
-  --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)`;
+  --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)
+  --python <path>          the Python with torch for reference scripts (default /usr/bin/python3)
+  --reference <path>       the reference script (torch: torch_head_reference.py, parity and encoder:
+                           torch_bert_reference.py; defaults: ../shared/bench/<name>)`;
 
 export async function benchCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -55,11 +68,41 @@ export async function benchCommand(args: string[]): Promise<void> {
       out: { type: 'string' },
       lr: { type: 'string' },
       batch: { type: 'string' },
+      model: { type: 'string' },
+      texts: { type: 'string' },
+      threads: { type: 'string' },
+      'no-reference': { type: 'boolean' },
     },
   });
   const [scenario] = positionals;
   if (scenario === 'api') {
     const result = await measureApiLoad(values.url ?? 'http://127.0.0.1:4000', integer(values.seconds, 30, '--seconds'), integer(values.concurrency, 4, '--concurrency'));
+    console.log(JSON.stringify(result, null, 2));
+    if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
+    return;
+  }
+  const python = values.python ?? '/usr/bin/python3';
+  if (scenario === 'parity' || scenario === 'encoder') {
+    if (!values.model || !values.texts) {
+      console.error(USAGE);
+      process.exitCode = 2;
+      return;
+    }
+    const reference = { python, script: values.reference ?? '../shared/bench/torch_bert_reference.py' };
+    const backend = parseBackendChoice(values.backend ?? process.env.TFJS_BACKEND ?? 'auto');
+    await selectBackend(backend, (line) => process.stderr.write(`${line}\n`));
+    const result =
+      scenario === 'parity'
+        ? { routes: await bertParity({ model: values.model, texts: values.texts, reference }) }
+        : await encoderSpeedAgainstReference({
+            model: values.model,
+            texts: values.texts,
+            batch: integer(values.batch, 32, '--batch'),
+            seconds: integer(values.seconds, 20, '--seconds'),
+            threads: integer(values.threads, 1, '--threads'),
+            backend,
+            reference: values['no-reference'] ? null : reference,
+          });
     console.log(JSON.stringify(result, null, 2));
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
     return;
@@ -96,11 +139,12 @@ export async function benchCommand(args: string[]): Promise<void> {
       epochs: integer(values.epochs, 10, '--epochs'),
       learningRate: Number(values.lr ?? 0.01),
       batchSize: integer(values.batch, 32, '--batch'),
-      python: values.python ?? '/usr/bin/python3',
+      python,
       reference: values.reference ?? '../shared/bench/torch_head_reference.py',
       backend,
       log,
     };
+    requireReferenceScript({ python, script: options.reference });
     const result = await compareWithTorch(options);
     console.log(torchComparisonTable(result));
     if (values.json) {
@@ -120,7 +164,8 @@ export async function benchCommand(args: string[]): Promise<void> {
   const started = performance.now();
   let records: RunRecord[];
   if (scenario === 's1') {
-    records = await runS1({ ...common, heldOut: integer(values['held-out'], 5, '--held-out'), examples: integer(values.examples, 10, '--examples') });
+    const model = values.model ? await readHuggingFaceFolder(values.model) : null;
+    records = await runS1({ ...common, heldOut: integer(values['held-out'], 5, '--held-out'), examples: integer(values.examples, 10, '--examples'), model });
   } else if (scenario === 's2') {
     records = await runS2({ ...common, newLabels: integer(values['new-labels'], defaultS2NewLabels(dataset.labels.length), '--new-labels') });
   } else {

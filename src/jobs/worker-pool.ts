@@ -49,7 +49,8 @@ export class WorkerPool {
 
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
     const { queue, log } = options;
-    const threads = Array.from({ length: options.size }, () => new TrainingThread(options.backend));
+    const featureCacheFolder = options.artifacts.featuresFolder();
+    const threads = Array.from({ length: options.size }, () => new TrainingThread(options.backend, { featureCacheFolder }));
     const backends = await Promise.all(threads.map((thread) => thread.backend())).catch(async (error: Error) => {
       await Promise.all(threads.map((thread) => thread.close()));
       throw error;

@@ -5,6 +5,7 @@ import { TrainingInputError } from './errors.js';
 import { EpochMetrics, headScorer, measure, Scorer } from './evaluation.js';
 import { selectExemplars } from './exemplars.js';
 import { encodeTexts, FeatureCache } from './features.js';
+import { encodeTextsInParallel, ParallelEncoding } from './parallel-encoding.js';
 import { alignNewRows, appendRows } from './head-init.js';
 import { headLogits } from './logits.js';
 import { argmaxRows, classificationMetrics } from './metrics.js';
@@ -24,6 +25,8 @@ export interface ExpansionSpec {
 export interface ExpansionOptions extends TrainingHooks {
   /** Where the frozen base encoder's features are kept between runs. */
   featureCache?: FeatureCache;
+  /** Encode with several threads (BERT): how many, on which backend. */
+  parallelEncoding?: ParallelEncoding;
 }
 
 /** Encoder outputs and label indices of one split. */
@@ -52,8 +55,13 @@ export async function expandHead(spec: ExpansionSpec, base: Classifier, data: Sp
   checkTargetLabels(base.labels, spec.labels);
   checkSplitData(data, spec.labels.length);
   // The frozen base encoder sees every split once; FULL_MODEL starts from these features too.
-  const featuresOf = (name: keyof SplitData) => ({ features: encodeTexts(base.encoder, data[name].texts, options.featureCache), labels: data[name].labels });
-  const splits = { train: featuresOf('train'), validation: featuresOf('validation'), test: featuresOf('test') };
+  const featuresOf = async (name: keyof SplitData) => ({
+    features: options.parallelEncoding
+      ? await encodeTextsInParallel(base.encoder, data[name].texts, options.parallelEncoding, options.featureCache)
+      : encodeTexts(base.encoder, data[name].texts, options.featureCache),
+    labels: data[name].labels,
+  });
+  const splits = { train: await featuresOf('train'), validation: await featuresOf('validation'), test: await featuresOf('test') };
   const encoderTraining = spec.settings.trainable === 'FULL_MODEL' ? { encoder: base.encoder, data } : null;
   const { head, encoder, ...result } = await expand({ ...spec, labelCount: spec.labels.length }, base.head, splits, encoderTraining, options);
   return { model: { labels: spec.labels, encoder: encoder ?? base.encoder, head }, ...result };

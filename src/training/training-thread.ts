@@ -51,8 +51,13 @@ export class TrainingThread {
   private listener: ((message: ThreadMessage) => void) | null = null;
   private busy = false;
 
-  constructor(backend: BackendChoice) {
-    this.worker = new Worker(path.join(__dirname, 'training-thread-entry.js'), { workerData: { backend, cancelFlag: this.cancelFlag } });
+  /**
+   * `featureCacheFolder`: where frozen-encoder features are kept on disk, shared with every other
+   * thread and process using the folder; without it, features are cached in this thread's memory only.
+   */
+  constructor(backend: BackendChoice, options: { featureCacheFolder?: string } = {}) {
+    const workerData = { backend, cancelFlag: this.cancelFlag, featureCacheFolder: options.featureCacheFolder ?? null };
+    this.worker = new Worker(path.join(__dirname, 'training-thread-entry.js'), { workerData });
     this.ready = new Promise((resolve, reject) => {
       this.listener = (message) => {
         if (message.type === 'ready') resolve(message.backend);

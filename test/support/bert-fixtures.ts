@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readReferenceTexts } from '../../src/bench/reference-texts.js';
 import { packageRoot } from '../../src/package-root.js';
 
 /** test/fixtures/bert: tiny BERT folders and the PyTorch reference's outputs on texts.txt (see its README.md). */
@@ -12,13 +13,9 @@ export interface ExpectedOutput {
   logits: number[];
 }
 
-/** Python's str.isspace() characters: the reference skips lines made only of these (JS's \s differs). */
-const PYTHON_WHITESPACE_ONLY = /^[\t\n\v\f\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/u;
-
 /** texts.txt as the reference reads it: Python text-mode lines, whitespace-only ones dropped. */
 export function readTexts(): string[] {
-  const lines = fs.readFileSync(path.join(BERT_FIXTURES, 'texts.txt'), 'utf8').split(/\r\n|\r|\n/);
-  return lines.filter((line) => !PYTHON_WHITESPACE_ONLY.test(line));
+  return readReferenceTexts(path.join(BERT_FIXTURES, 'texts.txt'));
 }
 
 /** `<name>.expected.json`: per text of readTexts(), in order, the reference's ids, pooled features and logits. */

@@ -41,22 +41,41 @@ export function tokenizeForBert(encoder: BertEncoder, texts: readonly string[]):
 const INFERENCE_BATCH = 64;
 
 /**
- * Features [texts, dim] of token sequences, dropout off. Sequences of similar length are run
- * together, so little is spent on padding; results do not depend on the grouping (padding is
- * masked out), only the work does.
+ * How inference groups sequences: by length, INFERENCE_BATCH at a time, so little is spent on
+ * padding. Results do not depend on the grouping (padding is masked out) beyond float rounding;
+ * doing the same grouping everywhere (one thread or several) makes them identical.
  */
-export function encodeWithBert(network: BertNetwork, sequences: readonly Int32Array[]): Float32Array {
+export function inferenceBatches(sequences: readonly Int32Array[]): number[][] {
+  const order = [...sequences.keys()].sort((a, b) => sequences[a].length - sequences[b].length || a - b);
+  return Array.from({ length: Math.ceil(order.length / INFERENCE_BATCH) }, (_, i) => order.slice(i * INFERENCE_BATCH, (i + 1) * INFERENCE_BATCH));
+}
+
+/** Features of each batch, dropout off, one after the other: [sum of batch sizes, dim]. */
+export function encodeBatches(network: BertNetwork, batches: ReadonlyArray<readonly Int32Array[]>): Float32Array {
   const dim = network.architecture.hiddenSize;
-  const out = new Float32Array(sequences.length * dim);
-  const order = [...sequences.keys()].sort((a, b) => sequences[a].length - sequences[b].length);
-  for (let start = 0; start < order.length; start += INFERENCE_BATCH) {
-    const rows = order.slice(start, start + INFERENCE_BATCH);
-    const pooled = network.pooled(rows.map((row) => sequences[row]));
-    const values = pooled.dataSync() as Float32Array;
+  const out = new Float32Array(batches.reduce((sum, batch) => sum + batch.length, 0) * dim);
+  let row = 0;
+  for (const batch of batches) {
+    const pooled = network.pooled(batch);
+    out.set(pooled.dataSync() as Float32Array, row * dim);
     pooled.dispose();
-    rows.forEach((row, i) => out.set(values.subarray(i * dim, (i + 1) * dim), row * dim));
+    row += batch.length;
   }
   return out;
+}
+
+/** Features [sequences, dim] in the sequences' order, from batch-ordered ones. */
+export function inSequenceOrder(batched: Float32Array, batches: number[][], dim: number): Float32Array {
+  const out = new Float32Array(batched.length);
+  batches.flat().forEach((sequence, row) => out.set(batched.subarray(row * dim, (row + 1) * dim), sequence * dim));
+  return out;
+}
+
+/** Features [sequences, dim] of token sequences, dropout off. */
+export function encodeWithBert(network: BertNetwork, sequences: readonly Int32Array[]): Float32Array {
+  const batches = inferenceBatches(sequences);
+  const batched = encodeBatches(network, batches.map((rows) => rows.map((row) => sequences[row])));
+  return inSequenceOrder(batched, batches, network.architecture.hiddenSize);
 }
 
 /**

@@ -5,17 +5,21 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/training/backend.js';
-import type { BertEncoder } from '../src/training/bert/bert-encoder.js';
+import { type BertEncoder, releaseInferenceNetworks } from '../src/training/bert/bert-encoder.js';
+import { BertTraining } from '../src/training/bert/bert-training.js';
 import { weightArrays } from '../src/training/bert/bert-weights.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/training/checkpoint.js';
 import { encodeTokens, tokenizeTexts } from '../src/training/encoders.js';
 import { encodeTexts } from '../src/training/features.js';
 import { expandHead } from '../src/training/head-expansion.js';
+import { bertStateDict } from '../src/training/huggingface/bert-state-dict.js';
 import { readHuggingFaceFolder } from '../src/training/huggingface/hf-folder.js';
 import { openSafetensors } from '../src/training/huggingface/safetensors-files.js';
 import { headLogits } from '../src/training/logits.js';
 import type { Classifier } from '../src/training/model.js';
+import { Random } from '../src/training/random.js';
 import { resolveExpansionSettings } from '../src/training/settings.js';
+import { splitByTokens, TrainableModel } from '../src/training/trainable-model.js';
 import { BERT_FIXTURES, readExpected, readTexts } from './support/bert-fixtures.js';
 import { syntheticIntents } from './support/synthetic-intents.js';
 
@@ -133,6 +137,8 @@ describe('head expansion on a BERT base', () => {
     const settings = resolveExpansionSettings('FULL_FINE_TUNE', { epochs: 2, encoderLayers: 1 }, base.encoder.config);
     assert.equal(settings.encoderLearningRate, 5e-5);
     assert.equal(settings.learningRateSchedule, 'LINEAR_DECAY');
+    // Training frees the inference networks kept from earlier encodings; count from without them.
+    releaseInferenceNetworks();
     const before = tf.memory().numTensors;
     const result = await expandHead({ labels, settings: { ...settings, encoderLearningRate: 1e-2 }, seed: 0 }, base, data);
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
@@ -159,5 +165,49 @@ describe('head expansion on a BERT base', () => {
   test('encoderLayers outside the model\'s layers is refused naming the setting', () => {
     assert.throws(() => resolveExpansionSettings('FULL_FINE_TUNE', { encoderLayers: 3 }, base.encoder.config), /encoderLayers must be a whole number from 1 to 2/);
     assert.throws(() => resolveExpansionSettings('IMPRINT_FROZEN', { encoderLayers: 1 }, base.encoder.config), /needs trainable: FULL_MODEL/);
+  });
+});
+
+describe('a fine-tuning step too large for one gradient pass', () => {
+  test('splitByTokens cuts a batch in order so that no part, padded, holds more tokens than allowed', () => {
+    const tokens = [3, 5, 2, 8, 1].map((length) => new Int32Array(length));
+    assert.deepEqual(splitByTokens([0, 1, 2, 3, 4], tokens, 10), [[0, 1], [2], [3], [4]]);
+    assert.deepEqual(splitByTokens([0, 1, 2, 3, 4], tokens, Infinity), [[0, 1, 2, 3, 4]]);
+    assert.deepEqual(splitByTokens([3], tokens, 2), [[3]], 'one long sequence is a part of its own');
+  });
+
+  test('is taken in passes whose gradients sum to the one-pass step', async () => {
+    const base = await readHuggingFaceFolder(path.join(BERT_FIXTURES, 'tiny'));
+    // Without dropout both steps see the same network, so only float rounding may differ.
+    const architecture = { ...base.encoder.config.architecture, hiddenDropout: 0, attentionDropout: 0 };
+    const encoder = { ...base.encoder, config: { ...base.encoder.config, architecture } };
+    const tokens = tokenizeTexts(encoder, readTexts().slice(0, 16));
+    const labels = Int32Array.from(tokens, (_, i) => i % base.labels.length);
+    const stepWith = (budget: number) => {
+      const training = new BertTraining(encoder, { learningRate: 1e-3, weightDecay: 0.01, trainableLayers: null, tokenDropout: 0 }, new Random(0), budget);
+      const model = new TrainableModel({ encoderTraining: training, head: base.head, oldLabelCount: base.labels.length, trainOldRows: true, learningRate: 1e-3, distillation: null });
+      try {
+        const loss = model.step({ labels, tokens }, tokens.map((_, i) => i), 1);
+        const value = loss.dataSync()[0];
+        loss.dispose();
+        return { parts: splitByTokens(tokens.map((_, i) => i), tokens, training.tokensPerPass).length, value, exported: model.export() };
+      } finally {
+        model.dispose();
+      }
+    };
+    const whole = stepWith(Infinity);
+    const split = stepWith(1);
+    assert.equal(whole.parts, 1);
+    assert.equal(split.parts, 16);
+    assert.ok(Math.abs(whole.value - split.value) < 1e-5, `${whole.value} vs ${split.value}`);
+    const difference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i])), 0);
+    assert.ok(difference(whole.exported.head.weight, split.exported.head.weight) < 1e-6);
+    const [a, b] = [whole, split].map((run) => bertStateDict((run.exported.encoder as BertEncoder).weights, run.exported.head));
+    a.forEach(([name, array], i) => {
+      // A key bias shifts every score of a query alike, which softmax ignores: its true gradient is 0,
+      // so its Adam step (about the rate, whatever the gradient's size) follows float rounding.
+      if (name.endsWith('attention.self.key.bias')) return;
+      assert.ok(difference(array, b[i][1]) < 1e-6, `${name}: ${difference(array, b[i][1])}`);
+    });
   });
 });

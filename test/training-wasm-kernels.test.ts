@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/training/backend.js';
+import type { NativeGemm } from '../src/training/native-gemm.js';
 import { registerWasmKernels } from '../src/training/wasm-kernels.js';
-import { maxAbsDiffWasmVsCpu, runOn, seededUniform } from './support/tfjs-compare.js';
+import { MATMUL_ENGINES, maxAbsDiffWasmVsCpu, runOn, seededUniform } from './support/tfjs-compare.js';
 
 // float32 results of sums over up to 768 terms of values in [-1, 1): both backends round
 // differently, but not by more than this.
 const TOLERANCE = 1e-4;
 
-test('registerWasmKernels wraps the matMul kernels keeping their setup, adds UnsortedSegmentSum, and is idempotent', () => {
+test('registerWasmKernels wraps the matMul kernels keeping their setup, adds UnsortedSegmentSum, is idempotent, and rewraps for another GEMM', () => {
   // Importing backend.js (through the support module) registered wasm's own kernels; nothing
   // has selected a backend yet in this process.
   const originals = [tf.BatchMatMul, tf._FusedMatMul].map((name) => tf.getKernel(name, 'wasm'));
@@ -25,9 +26,21 @@ test('registerWasmKernels wraps the matMul kernels keeping their setup, adds Uns
   assert.ok(segmentSum);
 
   registerWasmKernels();
-  assert.deepEqual([tf.BatchMatMul, tf._FusedMatMul].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc),
-    wrapped.map((kernel) => kernel?.kernelFunc));
+  const matMulKernelFuncs = () => [tf.BatchMatMul, tf._FusedMatMul].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+  assert.deepEqual(matMulKernelFuncs(), wrapped.map((kernel) => kernel?.kernelFunc));
   assert.equal(tf.getKernel(tf.UnsortedSegmentSum, 'wasm')?.kernelFunc, segmentSum.kernelFunc);
+
+  // Another GEMM rewraps, keeping the setup; the same one again changes nothing.
+  const unused = () => assert.fail('no matMul runs here');
+  const otherGemm: NativeGemm = { version: '0.0.0', instructions: 'none', available: () => true, sgemm: unused, sgemmBatched: unused, adamw: unused };
+  registerWasmKernels(otherGemm);
+  const rewrapped = matMulKernelFuncs();
+  rewrapped.forEach((kernelFunc, i) => assert.notEqual(kernelFunc, wrapped[i]?.kernelFunc));
+  assert.deepEqual([tf.BatchMatMul, tf._FusedMatMul].map((name) => tf.getKernel(name, 'wasm')?.setupFunc),
+    originals.map((kernel) => kernel?.setupFunc));
+  registerWasmKernels(otherGemm);
+  assert.deepEqual(matMulKernelFuncs(), rewrapped);
+  registerWasmKernels();
 });
 
 interface MatMulCase {
@@ -77,77 +90,95 @@ function describe({ a, b }: MatMulCase, transposeA: boolean, transposeB: boolean
   return `[${a}] x [${b}] transposeA=${transposeA} transposeB=${transposeB}`;
 }
 
-test('matMul on wasm equals cpu for 2-D, batched, broadcast and batch-1 shapes, all transpose combinations', async (t) => {
-  let worst = 0;
-  for (const [c, matMulCase] of MATMUL_CASES.entries()) {
-    for (const [transposeA, transposeB] of TRANSPOSES) {
-      const diff = await maxAbsDiffWasmVsCpu(() => {
-        const [a, b] = operands(matMulCase, transposeA, transposeB, 10 * c);
-        return [tf.matMul(a, b, transposeA, transposeB)];
-      });
-      assert.ok(diff <= TOLERANCE, `${describe(matMulCase, transposeA, transposeB)}: max abs diff ${diff}`);
-      worst = Math.max(worst, diff);
+// Each matMul test runs on every engine the wasm kernels can use here (MATMUL_ENGINES): XNNPACK,
+// and the native GEMM where it is built (training-native-gemm.test.ts fails on CI without it).
+const ENGINE_NAMES = MATMUL_ENGINES.map(({ name }) => name).join(' and ');
+
+test(`matMul on wasm equals cpu for 2-D, batched, broadcast and batch-1 shapes, all transpose combinations, on ${ENGINE_NAMES}`, async (t) => {
+  for (const { name, gemm } of MATMUL_ENGINES) {
+    let worst = 0;
+    for (const [c, matMulCase] of MATMUL_CASES.entries()) {
+      for (const [transposeA, transposeB] of TRANSPOSES) {
+        const diff = await maxAbsDiffWasmVsCpu(() => {
+          const [a, b] = operands(matMulCase, transposeA, transposeB, 10 * c);
+          return [tf.matMul(a, b, transposeA, transposeB)];
+        }, gemm);
+        assert.ok(diff <= TOLERANCE, `${name}: ${describe(matMulCase, transposeA, transposeB)}: max abs diff ${diff}`);
+        worst = Math.max(worst, diff);
+      }
     }
+    t.diagnostic(`${name}: max abs diff wasm vs cpu over ${MATMUL_CASES.length * 4} matMuls: ${worst}`);
   }
-  t.diagnostic(`max abs diff wasm vs cpu over ${MATMUL_CASES.length * 4} matMuls: ${worst}`);
 });
 
-test('fused matMul with bias and relu on wasm equals cpu under all transpose combinations', async (t) => {
-  let worst = 0;
+test(`fused matMul with bias, linear and relu, on wasm equals cpu under all transpose combinations, on ${ENGINE_NAMES}`, async (t) => {
   // The core op hands the kernel 3-D operands; a batched b with a bias is refused (next test).
   const cases = MATMUL_CASES.filter(({ a, b }) => a.length <= 3 && b.length <= 3 && batchOf(b) === 1);
-  for (const [c, matMulCase] of cases.entries()) {
-    for (const [transposeA, transposeB] of TRANSPOSES) {
-      const diff = await maxAbsDiffWasmVsCpu(() => {
-        const [a, b] = operands(matMulCase, transposeA, transposeB, 100 + 10 * c);
-        const bias = tf.tensor1d(seededUniform(matMulCase.b[matMulCase.b.length - 1], 7));
-        return [tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation: 'relu' })];
-      });
-      assert.ok(diff <= TOLERANCE, `fused ${describe(matMulCase, transposeA, transposeB)}: max abs diff ${diff}`);
-      worst = Math.max(worst, diff);
+  for (const { name, gemm } of MATMUL_ENGINES) {
+    let worst = 0;
+    for (const [c, matMulCase] of cases.entries()) {
+      for (const [transposeA, transposeB] of TRANSPOSES) {
+        for (const activation of ['linear', 'relu'] as const) {
+          const diff = await maxAbsDiffWasmVsCpu(() => {
+            const [a, b] = operands(matMulCase, transposeA, transposeB, 100 + 10 * c);
+            const bias = tf.tensor1d(seededUniform(matMulCase.b[matMulCase.b.length - 1], 7));
+            return [tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation })];
+          }, gemm);
+          assert.ok(diff <= TOLERANCE, `${name}: fused ${activation} ${describe(matMulCase, transposeA, transposeB)}: max abs diff ${diff}`);
+          worst = Math.max(worst, diff);
+        }
+      }
     }
+    t.diagnostic(`${name}: max abs diff wasm vs cpu over ${cases.length * 8} fused matMuls: ${worst}`);
   }
-  t.diagnostic(`max abs diff wasm vs cpu over ${cases.length * 4} fused matMuls: ${worst}`);
 });
 
-test('fused matMul with a batched b: right without a bias, refused with one (wasm would add it wrongly)', async () => {
+test(`fused matMul with a batched b: right without a bias, refused with one (wasm would add it wrongly), on ${ENGINE_NAMES}`, async () => {
   const batched = { a: [2, 5, 7], b: [2, 7, 3] };
-  const diff = await maxAbsDiffWasmVsCpu(() => {
-    const [a, b] = operands(batched, false, true, 200);
-    return [tf.fused.matMul({ a, b, transposeB: true, activation: 'relu' })];
-  });
-  assert.ok(diff <= TOLERANCE, `fused batched without bias: max abs diff ${diff}`);
-  await selectBackend('wasm');
-  const tensorsBefore = tf.memory().numTensors;
-  const dataIdsBefore = tf.engine().backend.numDataIds();
-  assert.throws(() => tf.tidy(() => {
-    const [a, b] = operands(batched, true, false, 201);
-    return tf.fused.matMul({ a, b, transposeA: true, bias: tf.ones([3]) });
-  }), /_FusedMatMul with a bias and a batched b/);
-  assert.equal(tf.memory().numTensors, tensorsBefore);
-  assert.equal(tf.engine().backend.numDataIds(), dataIdsBefore, 'the explicit transpose was disposed');
+  for (const { name, gemm } of MATMUL_ENGINES) {
+    for (const activation of ['linear', 'relu'] as const) {
+      const diff = await maxAbsDiffWasmVsCpu(() => {
+        const [a, b] = operands(batched, false, true, 200);
+        return [tf.fused.matMul({ a, b, transposeB: true, activation })];
+      }, gemm);
+      assert.ok(diff <= TOLERANCE, `${name}: fused ${activation} batched without bias: max abs diff ${diff}`);
+    }
+    await selectBackend('wasm');
+    registerWasmKernels(gemm);
+    const tensorsBefore = tf.memory().numTensors;
+    const dataIdsBefore = tf.engine().backend.numDataIds();
+    assert.throws(() => tf.tidy(() => {
+      const [a, b] = operands(batched, true, false, 201);
+      return tf.fused.matMul({ a, b, transposeA: true, bias: tf.ones([3]) });
+    }), /_FusedMatMul with a bias and a batched b/, name);
+    assert.equal(tf.memory().numTensors, tensorsBefore, name);
+    assert.equal(tf.engine().backend.numDataIds(), dataIdsBefore, `${name}: no explicit transpose was left behind`);
+  }
+  registerWasmKernels();
 });
 
-test('gradients through matMul on wasm equal cpu', async (t) => {
-  let worst = 0;
+test(`gradients through matMul on wasm equal cpu, on ${ENGINE_NAMES}`, async (t) => {
   // tfjs's BatchMatMul gradient does not sum over broadcast batch axes, on any backend.
   const cases = MATMUL_CASES.filter(({ a, b }) => batchShape(a).join() === batchShape(b).join());
-  for (const [c, matMulCase] of cases.entries()) {
-    for (const [transposeA, transposeB] of TRANSPOSES) {
-      const diff = await maxAbsDiffWasmVsCpu(() => {
-        const [a, b] = operands(matMulCase, transposeA, transposeB, 1000 + 10 * c);
-        // A weighted sum, so that the upstream gradient is not all ones.
-        const loss = (x: tf.Tensor, y: tf.Tensor) => {
-          const product = tf.matMul(x, y, transposeA, transposeB);
-          return tf.sum(tf.mul(product, tf.tensor(seededUniform(product.size, 3), product.shape)));
-        };
-        return tf.grads(loss)([a, b]);
-      });
-      assert.ok(diff <= TOLERANCE, `gradient of ${describe(matMulCase, transposeA, transposeB)}: max abs diff ${diff}`);
-      worst = Math.max(worst, diff);
+  for (const { name, gemm } of MATMUL_ENGINES) {
+    let worst = 0;
+    for (const [c, matMulCase] of cases.entries()) {
+      for (const [transposeA, transposeB] of TRANSPOSES) {
+        const diff = await maxAbsDiffWasmVsCpu(() => {
+          const [a, b] = operands(matMulCase, transposeA, transposeB, 1000 + 10 * c);
+          // A weighted sum, so that the upstream gradient is not all ones.
+          const loss = (x: tf.Tensor, y: tf.Tensor) => {
+            const product = tf.matMul(x, y, transposeA, transposeB);
+            return tf.sum(tf.mul(product, tf.tensor(seededUniform(product.size, 3), product.shape)));
+          };
+          return tf.grads(loss)([a, b]);
+        }, gemm);
+        assert.ok(diff <= TOLERANCE, `${name}: gradient of ${describe(matMulCase, transposeA, transposeB)}: max abs diff ${diff}`);
+        worst = Math.max(worst, diff);
+      }
     }
+    t.diagnostic(`${name}: max abs diff wasm vs cpu over ${cases.length * 4} matMul gradients: ${worst}`);
   }
-  t.diagnostic(`max abs diff wasm vs cpu over ${cases.length * 4} matMul gradients: ${worst}`);
 });
 
 interface GatherCase {
@@ -181,6 +212,19 @@ test('gradient of gather on wasm equals cpu: repeated indices, 2-D and 3-D param
     worst = Math.max(worst, diff);
   }
   t.diagnostic(`max abs diff wasm vs cpu over ${GATHER_CASES.length} gather gradients: ${worst}`);
+});
+
+test('gather on wasm equals cpu bit for bit, on the project kernel (rows of a matrix) and the stock one (anything else); an id out of range is refused', async () => {
+  for (const [c, { params, indices, indicesShape, axis }] of GATHER_CASES.entries()) {
+    const diff = await maxAbsDiffWasmVsCpu(() => [tf.gather(tf.tensor(seededUniform(tf.util.sizeFromShape(params), 70 + c), params), tf.tensor(indices, indicesShape, 'int32'), axis)]);
+    assert.equal(diff, 0, `gather, params [${params}] axis ${axis}`);
+  }
+  await selectBackend('wasm');
+  const table = tf.tensor2d(seededUniform(12, 3), [4, 3]);
+  const dataIds = tf.engine().backend.numDataIds();
+  assert.throws(() => tf.gather(table, tf.tensor1d([1, 4], 'int32')), /index value 4 is not in \[0, 3\]/);
+  assert.ok(tf.engine().backend.numDataIds() <= dataIds + 1, 'the refused output was not freed');
+  table.dispose();
 });
 
 test('gradient of a plain sum over gathered rows counts each repeated index', async () => {

@@ -93,6 +93,8 @@ export async function measureEncoderSpeed(options: SpeedOptions & { threads: num
   await selectBackend(options.backend);
   const model = await readHuggingFaceFolder(options.model);
   const texts = readReferenceTexts(options.texts);
+  // Warm, as the per-thread figures are: the first batches of each shape cost more.
+  await encodeTextsInParallel(model.encoder, texts.slice(0, 256), { threads: 1, backend: options.backend });
   const started = performance.now();
   await encodeTextsInParallel(model.encoder, texts, { threads: options.threads, backend: options.backend });
   const { architecture } = model.encoder.config;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 // Importing the wasm package registers the 'wasm' backend and makes it the default: no tensor
 // op may run before selectBackend has called tf.setBackend.
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { describeNativeGemm, nativeGemmStatus } from './native-gemm.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -59,7 +60,7 @@ export async function selectBackend(choice: BackendChoice, log: (line: string) =
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   for (const backend of candidates) {
     try {
-      const versions = await activate(backend);
+      const versions = await activate(backend, log);
       current = { choice, info: { backend, tfjsVersion: tf.version.tfjs, versions, skipped } };
       return current.info;
     } catch (error) {
@@ -77,7 +78,7 @@ function tfjsBackendName(backend: BackendName): string {
 }
 
 /** Makes `backend` the active one and returns the versions to record for it. */
-async function activate(backend: BackendName): Promise<Record<string, string>> {
+async function activate(backend: BackendName, log: (line: string) => void): Promise<Record<string, string>> {
   const versions: Record<string, string> = { 'tfjs-core': tf.version_core };
   if (backend === 'tensorflow-gpu' || backend === 'tensorflow') {
     Object.assign(versions, loadNative(backend));
@@ -85,8 +86,12 @@ async function activate(backend: BackendName): Promise<Record<string, string>> {
     Object.assign(versions, describeNativeBackend(backend));
   } else if (backend === 'wasm') {
     await setTfjsBackend('wasm');
-    registerWasmKernels();
+    const native = nativeGemmStatus();
+    registerWasmKernels(native.gemm ?? null);
     versions['tfjs-backend-wasm'] = version_wasm;
+    // Recorded either way: a run's speed depends on it.
+    versions['native-gemm'] = native.gemm === undefined ? 'none' : describeNativeGemm(native.gemm);
+    if (native.gemm === undefined) log(`native GEMM skipped, matMul runs on XNNPACK: ${native.reason}`);
   } else {
     await setTfjsBackend('cpu');
     versions['tfjs-backend-cpu'] = tf.version['tfjs-backend-cpu'];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { dropIds, EmbeddingBagBackward, embedBags } from './embedding-bag.js';
 import { encodeBags, LAYER_NORM_EPSILON } from './encoder.js';
-import { EncoderStep, EncoderTraining, EncoderTrainingOptions } from './encoder-training.js';
+import { EncoderPass, EncoderTraining, EncoderTrainingOptions } from './encoder-training.js';
 import { EmbeddingBagEncoder } from './model.js';
 import type { Random } from './random.js';
 import { checkEncoderLayers } from './settings.js';
@@ -29,22 +29,27 @@ export class EmbeddingBagTraining implements EncoderTraining {
     this.backward = new EmbeddingBagBackward(encoder.config.tokenizer.buckets, encoder.config.dim);
   }
 
-  step(tokens: readonly Int32Array[]): EncoderStep {
+  /** A batch's bag means are small, whatever the batch: one pass always. */
+  readonly tokensPerPass = Infinity;
+  private current: { bags: readonly Int32Array[]; means: tf.Variable } | null = null;
+
+  pass(tokens: readonly Int32Array[]): EncoderPass {
     const { dim, layerNorm: normalised } = this.encoder.config;
     const rate = this.options.tokenDropout;
     const bags = rate > 0 ? tokens.map((bag) => dropIds(bag, rate, this.random)) : tokens;
     const values = tf.tensor2d(embedBags(this.table, dim, bags), [bags.length, dim]);
     const means = tf.variable(values, true);
     values.dispose();
-    return {
-      features: () => (normalised ? layerNorm(means) : means),
-      variables: [means],
-      apply: (gradients, rateScale) => {
-        const dMeans = gradients[means.name].dataSync() as Float32Array;
-        this.optimizer.step(this.table, this.backward.backward(bags, dMeans), this.options.learningRate * rateScale);
-        means.dispose();
-      },
-    };
+    this.current = { bags, means };
+    return { features: () => (normalised ? layerNorm(means) : means), variables: [means] };
+  }
+
+  apply(gradients: tf.NamedTensorMap, rateScale: number): void {
+    const { bags, means } = this.current!;
+    const dMeans = gradients[means.name].dataSync() as Float32Array;
+    this.optimizer.step(this.table, this.backward.backward(bags, dMeans), this.options.learningRate * rateScale);
+    means.dispose();
+    this.current = null;
   }
 
   encode(tokens: readonly Int32Array[]): Float32Array {

@@ -8,7 +8,16 @@ import type { Encoder } from './model.js';
  * for the embedding bag, AdamW for BERT).
  */
 export interface EncoderTraining {
-  step(tokens: readonly Int32Array[]): EncoderStep;
+  /**
+   * How many tokens (padded) one gradient pass may hold: the tape keeps every layer's activations
+   * until backward, and the wasm heap is 4 GiB at most. A larger batch is split into passes whose
+   * gradients are summed and applied once, the same step in smaller pieces.
+   */
+  readonly tokensPerPass: number;
+  /** One pass of the current step over these sequences. */
+  pass(tokens: readonly Int32Array[]): EncoderPass;
+  /** Ends the step: applies the gradients of the passes' variables (summed over them) at `rateScale` times the set rate. */
+  apply(gradients: tf.NamedTensorMap, rateScale: number): void;
   /** Features of token sequences under the encoder as it is now, as evaluation sees them (no dropout). */
   encode(tokens: readonly Int32Array[]): Float32Array;
   /** The trained encoder; the one training started from is left as it was. */
@@ -19,13 +28,11 @@ export interface EncoderTraining {
   dispose(): void;
 }
 
-export interface EncoderStep {
-  /** The batch's features, [batch, dim], computed inside the gradient tape. */
+export interface EncoderPass {
+  /** The sequences' features, [sequences, dim], computed inside the gradient tape. */
   features(): tf.Tensor2D;
   /** Whose gradients the step needs. */
   variables: tf.Variable[];
-  /** Applies the gradients of `variables` at `rateScale` times the set learning rate, and frees what the step made. */
-  apply(gradients: tf.NamedTensorMap, rateScale: number): void;
 }
 
 /** How an encoder trains; a setting that does not apply to an encoder's kind is refused by it. */

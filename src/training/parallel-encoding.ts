@@ -6,14 +6,20 @@ import { encodeTokens, isBert, tokenizeTexts } from './encoders.js';
 import { FeatureCache, featureKey } from './features.js';
 import type { Encoder } from './model.js';
 
-/** Below this many texts a thread's start-up (tfjs, wasm, the weights) costs more than it saves. */
-const TEXTS_PER_THREAD = 256;
+/**
+ * Encodings smaller than this many multiply-adds stay on one thread: a thread's start-up (tfjs,
+ * wasm, the weights) costs about as much as a second of work. 5e10 is about 20,000 short texts
+ * on a 2-layer BERT of width 128, or 300 on BERT-base.
+ */
+const WORTH_A_THREAD = 5e10;
 
 export interface ParallelEncoding {
   /** Threads to use at most (the cores, for a whole machine). */
   threads: number;
   /** The backend each thread selects: the caller's own. */
   backend: BackendChoice;
+  /** Multiply-adds each thread must have to do for the work to be split (default WORTH_A_THREAD). */
+  workPerThread?: number;
 }
 
 /**
@@ -27,10 +33,16 @@ export async function encodeTextsInParallel(encoder: Encoder, texts: readonly st
   const cached = cache?.get(key);
   if (cached) return cached;
   const tokens = tokenizeTexts(encoder, texts);
-  const threads = Math.min(options.threads, Math.floor(tokens.length / TEXTS_PER_THREAD));
-  const features = isBert(encoder) && threads >= 2 ? await encodeOnThreads(encoder, tokens, threads, options.backend) : encodeTokens(encoder, tokens);
+  const threads = isBert(encoder) ? Math.min(options.threads, Math.floor(multiplyAdds(encoder, tokens) / (options.workPerThread ?? WORTH_A_THREAD))) : 1;
+  const features = threads >= 2 && isBert(encoder) ? await encodeOnThreads(encoder, tokens, threads, options.backend) : encodeTokens(encoder, tokens);
   cache?.set(key, features);
   return features;
+}
+
+/** The Dense layers' multiply-adds over every token: what the encoding costs, roughly. */
+function multiplyAdds(encoder: BertEncoder, tokens: Int32Array[]): number {
+  const { hiddenSize: h, intermediateSize, layers } = encoder.config.architecture;
+  return tokens.reduce((sum, ids) => sum + ids.length, 0) * layers * (4 * h * h + 2 * h * intermediateSize);
 }
 
 async function encodeOnThreads(encoder: BertEncoder, tokens: Int32Array[], threads: number, backend: BackendChoice): Promise<Float32Array> {

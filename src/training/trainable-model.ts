@@ -74,19 +74,28 @@ export class TrainableModel implements Scorer {
    * returns the batch's mean loss as a scalar tensor.
    */
   step(examples: TrainingExamples, batch: ArrayLike<number>, rateScale: number): tf.Scalar {
-    const encoderStep = this.encoder?.step(Array.from(batch, (i) => examples.tokens![i])) ?? null;
-    const inputs = this.batchInputs(examples, batch, encoderStep ? null : gatherRows(examples.features!, this.dim, batch));
-    const encoderVariables = encoderStep?.variables ?? [];
-    const { value, grads } = tf.variableGrads(
-      () => this.loss(encoderStep ? encoderStep.features() : inputs.x!, inputs.labels, inputs.baseOld),
-      [this.weight, this.bias, ...encoderVariables],
-    );
-    if (encoderStep) {
-      encoderStep.apply(Object.fromEntries(encoderVariables.map((variable) => [variable.name, grads[variable.name]])), rateScale);
+    const parts = this.encoder ? splitByTokens(Array.from(batch), examples.tokens!, this.encoder.tokensPerPass) : [Array.from(batch)];
+    let gradients: tf.NamedTensorMap = {};
+    let loss = tf.scalar(0);
+    let encoderVariables: tf.Variable[] = [];
+    for (const part of parts) {
+      const pass = this.encoder?.pass(part.map((i) => examples.tokens![i])) ?? null;
+      encoderVariables = pass?.variables ?? [];
+      const inputs = this.batchInputs(examples, part, pass ? null : gatherRows(examples.features!, this.dim, part));
+      // Each part's mean loss, weighted by its share of the batch: the parts' gradients sum to the batch's.
+      const share = part.length / batch.length;
+      const { value, grads } = tf.variableGrads(
+        () => tf.mul(this.loss(pass ? pass.features() : inputs.x!, inputs.labels, inputs.baseOld), share) as tf.Scalar,
+        [this.weight, this.bias, ...encoderVariables],
+      );
+      tf.dispose([inputs.x, inputs.labels, inputs.baseOld].filter((t) => t !== null));
+      gradients = sumInto(gradients, grads);
+      loss = sumInto({ loss }, { loss: value }).loss as tf.Scalar;
     }
-    this.optimizer.applyGradientsAt(this.options.learningRate * rateScale, { [this.weight.name]: grads[this.weight.name], [this.bias.name]: grads[this.bias.name] });
-    tf.dispose([inputs.x, inputs.labels, inputs.baseOld, ...Object.values(grads)].filter((t) => t !== null));
-    return value;
+    if (this.encoder) this.encoder.apply(Object.fromEntries(encoderVariables.map((variable) => [variable.name, gradients[variable.name]])), rateScale);
+    this.optimizer.applyGradientsAt(this.options.learningRate * rateScale, { [this.weight.name]: gradients[this.weight.name], [this.bias.name]: gradients[this.bias.name] });
+    tf.dispose(Object.values(gradients));
+    return loss;
   }
 
   /** Mean loss over all examples without changing anything: the loss reported for epoch 0. */
@@ -225,6 +234,43 @@ function distillationLoss(oldLogits: tf.Tensor2D, baseOldLogits: tf.Tensor2D, te
 /** Head rows from..to-1 as columns of tfjs's [dim, labels] layout. */
 function columns(head: LinearHead, from: number, to: number): tf.Tensor2D {
   return tf.tensor2d(head.weight.subarray(from * head.dim, to * head.dim), [to - from, head.dim]).transpose();
+}
+
+/**
+ * `batch` in consecutive parts, each holding at most `tokensPerPass` tokens once padded to its
+ * longest sequence (a single sequence, however long, is a part of its own).
+ */
+export function splitByTokens(batch: number[], tokens: readonly Int32Array[], tokensPerPass: number): number[][] {
+  const parts: number[][] = [];
+  let part: number[] = [];
+  let longest = 0;
+  for (const index of batch) {
+    const length = Math.max(longest, tokens[index].length);
+    if (part.length > 0 && (part.length + 1) * length > tokensPerPass) {
+      parts.push(part);
+      part = [];
+      longest = 0;
+    }
+    part.push(index);
+    longest = Math.max(longest, tokens[index].length);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+/** `sums` plus `more`, key by key; both maps' tensors are disposed (the result is new). */
+function sumInto(sums: tf.NamedTensorMap, more: tf.NamedTensorMap): tf.NamedTensorMap {
+  const result: tf.NamedTensorMap = { ...sums };
+  for (const [name, tensor] of Object.entries(more)) {
+    if (result[name] === undefined) {
+      result[name] = tensor;
+    } else {
+      const previous = result[name];
+      result[name] = tf.add(previous, tensor);
+      tf.dispose([previous, tensor]);
+    }
+  }
+  return result;
 }
 
 export function gatherRows(matrix: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {

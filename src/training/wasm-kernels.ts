@@ -4,76 +4,133 @@
 // and that loop, in _FusedMatMul, adds the bias wrongly (it indexes the bias by row * n + col,
 // clamped to the last element, so every row after the first gets bias[n - 1]).
 // Every Dense backward pass asks for a transpose, and tf.matMul(x3d, w2d) has batch > 1.
-// - The matMul kernels are wrapped: transpose operands explicitly (wasm's Transpose kernel),
-//   and fold a's batch into its rows when b has batch size 1, so the fast path runs.
+// - The matMul kernels are wrapped. With the native GEMM (native-gemm.ts), they call it on the
+//   operands where they lie in wasm memory: it reads transposed operands and broadcast batches
+//   as they are and adds a bias itself (~100 GFLOP/s on AVX2 against XNNPACK's ~30). Without it,
+//   or for what it does not do (an activation, a bias that is not one value per column), they
+//   transpose operands explicitly (wasm's Transpose kernel) and fold a's batch into its rows
+//   when b has batch size 1, so the XNNPACK path runs.
 // - UnsortedSegmentSum (the gradient of tf.gather, so of every Embedding) is not registered on
-//   wasm at all; it gets a one-pass kernel here.
+//   wasm at all; it gets a one-pass kernel here. tf.gather of rows gets one too (wasm-gather.ts).
 // The kernel registry lives on globalThis, so each worker_thread must call this itself.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { nativeGemmStatus, type NativeGemm } from './native-gemm.js';
+import { registerGatherKernel } from './wasm-gather.js';
 
 const WASM = 'wasm';
 
-/** The kernel functions this module registered, so registering twice is a no-op. */
-const projectKernelFuncs = new WeakSet<tf.KernelFunc>();
+/** For each matMul kernel function this module registered: the kernel it wraps and its GEMM. */
+const wrappers = new WeakMap<tf.KernelFunc, { original: tf.KernelConfig; gemm: NativeGemm | null }>();
 
 /**
- * Registers the project kernels for the wasm backend in this thread. Idempotent. Needs
+ * Registers the project kernels for the wasm backend in this thread. Needs
  * '@tensorflow/tfjs-backend-wasm' imported (it registers the kernels wrapped here); works
- * before or after `tf.setBackend('wasm')`.
+ * before or after `tf.setBackend('wasm')`. The matMul kernels call `gemm`, by default the
+ * native GEMM where it can be used; null keeps them on XNNPACK. Registering again with the same
+ * `gemm` is a no-op; with another, it rewraps wasm's own kernels.
  */
-export function registerWasmKernels(): void {
-  replaceWithFastPath(tf.BatchMatMul);
-  replaceWithFastPath(tf._FusedMatMul);
+export function registerWasmKernels(gemm: NativeGemm | null = nativeGemmStatus().gemm ?? null): void {
+  replaceWithFastPath(tf.BatchMatMul, gemm);
+  replaceWithFastPath(tf._FusedMatMul, gemm);
   if (tf.getKernel(tf.UnsortedSegmentSum, WASM) === undefined) {
     tf.registerKernel({ kernelName: tf.UnsortedSegmentSum, backendName: WASM, kernelFunc: unsortedSegmentSum });
   }
+  registerGatherKernel();
 }
 
-function replaceWithFastPath(kernelName: string): void {
-  const original = tf.getKernel(kernelName, WASM);
-  if (original === undefined) {
+function replaceWithFastPath(kernelName: string, gemm: NativeGemm | null): void {
+  const registered = tf.getKernel(kernelName, WASM);
+  if (registered === undefined) {
     throw new Error(`wasm kernel '${kernelName}' is not registered: import '@tensorflow/tfjs-backend-wasm' first`);
   }
-  if (projectKernelFuncs.has(original.kernelFunc)) return;
-  const kernelFunc = onFastPath(original.kernelFunc);
-  projectKernelFuncs.add(kernelFunc);
+  const wrapped = wrappers.get(registered.kernelFunc);
+  if (wrapped?.gemm === gemm) return;
+  const original = wrapped?.original ?? registered;
+  const kernelFunc = onFastPath(original.kernelFunc, gemm);
+  wrappers.set(kernelFunc, { original, gemm });
   tf.unregisterKernel(kernelName, WASM);
   // Keeping the original setupFunc matters: the original kernelFunc calls into wasm through a
   // function that setupFunc creates when the backend initializes.
   tf.registerKernel({ ...original, kernelFunc });
 }
 
-function onFastPath(original: tf.KernelFunc): tf.KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const transposeA = attrs?.transposeA === true;
-    const transposeB = attrs?.transposeB === true;
-    const a = transposeA ? swapLastTwoAxes(required(inputs, 'a'), backend) : required(inputs, 'a');
-    const b = transposeB ? swapLastTwoAxes(required(inputs, 'b'), backend) : required(inputs, 'b');
-    try {
-      const untransposed = { ...attrs, transposeA: false, transposeB: false };
-      const batchA = batchSize(a);
-      const batchB = batchSize(b);
-      if (batchB === 1 && batchA > 1) {
-        // [batch, m, k] x [k, n] is one [batch * m, k] x [k, n] product over the same memory.
-        const [m, k] = a.shape.slice(-2);
-        const rows: tf.TensorInfo = { dataId: a.dataId, shape: [1, batchA * m, k], dtype: a.dtype };
-        const out = original({ inputs: { ...inputs, a: rows, b }, backend, attrs: untransposed }) as tf.TensorInfo;
-        const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-        out.shape = [...batchShape, m, out.shape[out.shape.length - 1]];
-        return out;
-      }
-      if (batchB > 1 && inputs.bias !== undefined) {
-        throw new Error('_FusedMatMul with a bias and a batched b is computed wrongly by the wasm backend ' +
-          '(tfjs 4.22): use tf.matMul and tf.add instead');
-      }
-      return original({ inputs: { ...inputs, a, b }, backend, attrs: untransposed });
-    } finally {
-      const wasm = backend as BackendWasm;
-      if (transposeA) wasm.disposeData(a.dataId);
-      if (transposeB) wasm.disposeData(b.dataId);
+function onFastPath(original: tf.KernelFunc, gemm: NativeGemm | null): tf.KernelFunc {
+  return (args) => {
+    if (args.inputs.bias !== undefined && batchSize(required(args.inputs, 'b')) > 1) {
+      // Refused on the native path too, so that code does not work only where it is installed.
+      throw new Error('_FusedMatMul with a bias and a batched b is computed wrongly by the wasm backend ' +
+        '(tfjs 4.22): use tf.matMul and tf.add instead');
     }
+    return (gemm === null ? undefined : nativeMatMul(gemm, args)) ?? xnnpackMatMul(original, args);
   };
+}
+
+/**
+ * The product computed by the native GEMM straight from and into wasm memory, or undefined
+ * where it does not apply: an activation, a bias that is not rank 1 with one value per column,
+ * batch shapes that broadcast other than one side having a single matrix.
+ */
+function nativeMatMul(gemm: NativeGemm, { inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | undefined {
+  const a = required(inputs, 'a');
+  const b = required(inputs, 'b');
+  const bias = inputs.bias;
+  const transposeA = attrs?.transposeA === true;
+  const transposeB = attrs?.transposeB === true;
+  const activation = attrs?.activation;
+  if (activation !== undefined && activation !== 'linear') return undefined;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const [aRows, aCols] = a.shape.slice(-2);
+  const [bRows, bCols] = b.shape.slice(-2);
+  const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
+  const n = transposeB ? bRows : bCols;
+  if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n)) return undefined;
+  const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = tf.util.sizeFromShape(batchShape);
+  // Equal sizes mean equal layouts: a batch shape that broadcasts to batchShape with the same
+  // number of matrices can differ from it only by leading 1s.
+  if (![1, batch].includes(batchSize(a)) || ![1, batch].includes(batchSize(b))) return undefined;
+
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput([...batchShape, m, n], 'float32');
+  // Views are taken after makeOutput, which may grow wasm memory and detach earlier views.
+  gemm.sgemmBatched(batch, m, n, k, heapFloats(wasm, a), heapFloats(wasm, b), heapFloats(wasm, out), {
+    transposeA,
+    transposeB,
+    bias: bias === undefined ? undefined : heapFloats(wasm, bias),
+  });
+  return out;
+}
+
+function heapFloats(wasm: BackendWasm, x: tf.TensorInfo): Float32Array {
+  return wasm.typedArrayFromHeap(x) as Float32Array;
+}
+
+/** The wasm backend's own kernel, given untransposed operands and a folded batch so that XNNPACK runs. */
+function xnnpackMatMul(original: tf.KernelFunc, { inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const transposeA = attrs?.transposeA === true;
+  const transposeB = attrs?.transposeB === true;
+  const a = transposeA ? swapLastTwoAxes(required(inputs, 'a'), backend) : required(inputs, 'a');
+  const b = transposeB ? swapLastTwoAxes(required(inputs, 'b'), backend) : required(inputs, 'b');
+  try {
+    const untransposed = { ...attrs, transposeA: false, transposeB: false };
+    const batchA = batchSize(a);
+    const batchB = batchSize(b);
+    if (batchB === 1 && batchA > 1) {
+      // [batch, m, k] x [k, n] is one [batch * m, k] x [k, n] product over the same memory.
+      const [m, k] = a.shape.slice(-2);
+      const rows: tf.TensorInfo = { dataId: a.dataId, shape: [1, batchA * m, k], dtype: a.dtype };
+      const out = original({ inputs: { ...inputs, a: rows, b }, backend, attrs: untransposed }) as tf.TensorInfo;
+      const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      out.shape = [...batchShape, m, out.shape[out.shape.length - 1]];
+      return out;
+    }
+    return original({ inputs: { ...inputs, a, b }, backend, attrs: untransposed }) as tf.TensorInfo;
+  } finally {
+    const wasm = backend as BackendWasm;
+    if (transposeA) wasm.disposeData(a.dataId);
+    if (transposeB) wasm.disposeData(b.dataId);
+  }
 }
 
 function batchSize(x: tf.TensorInfo): number {

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/training/backend.js';
+import { nativeGemmStatus, type NativeGemm } from '../../src/training/native-gemm.js';
+import { registerWasmKernels } from '../../src/training/wasm-kernels.js';
 
 export interface Result {
   shape: number[];
@@ -23,25 +25,42 @@ export function seededUniform(size: number, seed: number): Float32Array {
   return values;
 }
 
+const nativeGemm = nativeGemmStatus().gemm;
+/** What the wasm matMul kernels can run on here: XNNPACK, and the native GEMM where it is usable. */
+export const MATMUL_ENGINES: ReadonlyArray<{ name: string; gemm: NativeGemm | null }> = [
+  { name: 'xnnpack', gemm: null },
+  ...(nativeGemm === undefined ? [] : [{ name: 'native', gemm: nativeGemm }]),
+];
+
 /**
  * Runs `compute` on `backend` and returns its outputs as arrays, asserting that it left no
  * tensor and no backend data behind (the project kernels allocate intermediates themselves).
+ * On wasm, `gemm` (when given) is what the matMul kernels call during this run.
  */
-export async function runOn(backend: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Promise<Result[]> {
+export async function runOn(backend: 'wasm' | 'cpu', compute: () => tf.Tensor[], gemm?: NativeGemm | null): Promise<Result[]> {
   await selectBackend(backend);
-  const tensorsBefore = tf.memory().numTensors;
-  const dataIdsBefore = tf.engine().backend.numDataIds();
-  const outputs = tf.tidy(compute);
-  const results = outputs.map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
-  tf.dispose(outputs);
-  assert.equal(tf.memory().numTensors, tensorsBefore, `tensors leaked on ${backend}`);
-  assert.equal(tf.engine().backend.numDataIds(), dataIdsBefore, `backend data leaked on ${backend}`);
-  return results;
+  const engineChosen = backend === 'wasm' && gemm !== undefined;
+  if (engineChosen) registerWasmKernels(gemm);
+  try {
+    const tensorsBefore = tf.memory().numTensors;
+    const dataIdsBefore = tf.engine().backend.numDataIds();
+    const outputs = tf.tidy(compute);
+    const results = outputs.map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+    tf.dispose(outputs);
+    assert.equal(tf.memory().numTensors, tensorsBefore, `tensors leaked on ${backend}`);
+    assert.equal(tf.engine().backend.numDataIds(), dataIdsBefore, `backend data leaked on ${backend}`);
+    return results;
+  } finally {
+    if (engineChosen) registerWasmKernels();
+  }
 }
 
-/** Runs `compute` on wasm and on cpu, asserts equal shapes, returns the largest |difference|. */
-export async function maxAbsDiffWasmVsCpu(compute: () => tf.Tensor[]): Promise<number> {
-  const wasm = await runOn('wasm', compute);
+/**
+ * Runs `compute` on wasm (its matMul kernels on `gemm` when given) and on cpu, asserts equal
+ * shapes, returns the largest |difference|.
+ */
+export async function maxAbsDiffWasmVsCpu(compute: () => tf.Tensor[], gemm?: NativeGemm | null): Promise<number> {
+  const wasm = await runOn('wasm', compute, gemm);
   const cpu = await runOn('cpu', compute);
   assert.equal(wasm.length, cpu.length);
   let maxDiff = 0;

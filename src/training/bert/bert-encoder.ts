@@ -100,3 +100,9 @@ export function inferenceNetwork(encoder: BertEncoder): BertNetwork {
   }
   return network;
 }
+
+/** Frees the inference networks' weights in tfjs (they are made again when next needed). */
+export function releaseInferenceNetworks(): void {
+  for (const network of networks.values()) network.dispose();
+  networks.clear();
+}

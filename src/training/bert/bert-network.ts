@@ -79,42 +79,64 @@ export class BertNetwork {
    * longest. With `dropout`, dropout is on, as in training; without, the network is deterministic.
    */
   pooled(sequences: readonly Int32Array[], dropout: DropoutSource | null = null): tf.Tensor2D {
-    return tf.tidy(() => {
-      const { hiddenSize: h, heads, layerNormEps: eps } = this.architecture;
-      const batch = sequences.length;
-      const length = Math.max(...sequences.map((ids) => ids.length));
-      const ids = new Int32Array(batch * length).fill(this.padId);
-      const mask = new Float32Array(batch * length);
-      sequences.forEach((sequence, row) => {
-        ids.set(sequence, row * length);
-        mask.fill(1, row * length, row * length + sequence.length);
-      });
-      const drop = (x: tf.Tensor, rate: number) => (dropout && rate > 0 ? tf.dropout(x, rate, undefined, seedOf(dropout)) : x);
-      const hiddenDrop = this.architecture.hiddenDropout;
-
-      // Rows of x are (text, position) pairs: [batch * length, hidden], so every Dense is one 2-D matMul.
-      const positions = tf.tile(this.embeddings.position.slice([0, 0], [length, h]), [batch, 1]);
-      let x = tf.add(tf.add(tf.gather(this.embeddings.word, tf.tensor1d(ids, 'int32')), positions), this.embeddings.tokenType) as tf.Tensor2D;
-      x = drop(layerNorm(x, this.embeddings.norm, eps), hiddenDrop) as tf.Tensor2D;
-      const scoreBias = tf.mul(tf.sub(1, tf.tensor4d(mask, [batch, 1, 1, length])), MASKED_SCORE);
-
-      this.layers.forEach((layer, i) => {
-        // Only [CLS]'s state leaves the last layer, so its queries and feed-forward run on that row alone.
-        const queryRows = i === this.layers.length - 1 ? clsRows(x, batch, length) : x;
-        const queryLength = queryRows === x ? length : 1;
-        const split = (t: tf.Tensor2D, rows: number) => tf.transpose(tf.reshape(t, [batch, rows, heads, h / heads]), [0, 2, 1, 3]);
-        const q = split(linear(queryRows, layer.query), queryLength);
-        const k = split(linear(x, layer.key), length);
-        const v = split(linear(x, layer.value), length);
-        const scores = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(h / heads)), scoreBias);
-        const attention = drop(tf.softmax(scores), this.architecture.attentionDropout) as tf.Tensor4D;
-        const context = tf.reshape(tf.transpose(tf.matMul(attention, v), [0, 2, 1, 3]), [batch * queryLength, h]) as tf.Tensor2D;
-        const attended = layerNorm(tf.add(drop(linear(context, layer.attentionOutput), hiddenDrop), queryRows) as tf.Tensor2D, layer.attentionNorm, eps);
-        const expanded = gelu(linear(attended, layer.intermediate));
-        x = layerNorm(tf.add(drop(linear(expanded, layer.output), hiddenDrop), attended) as tf.Tensor2D, layer.outputNorm, eps);
-      });
-      return tf.tanh(linear(x, this.pooler)) as tf.Tensor2D;
+    const { hiddenSize: h, layerNormEps: eps } = this.architecture;
+    const batch = sequences.length;
+    const length = Math.max(...sequences.map((ids) => ids.length));
+    const ids = new Int32Array(batch * length).fill(this.padId);
+    const mask = new Float32Array(batch * length);
+    sequences.forEach((sequence, row) => {
+      ids.set(sequence, row * length);
+      mask.fill(1, row * length, row * length + sequence.length);
     });
+    const drop = (x: tf.Tensor, rate: number) => (dropout && rate > 0 ? tf.dropout(x, rate, undefined, seedOf(dropout)) : x);
+    const shape = { batch, length, drop };
+
+    // Rows of x are (text, position) pairs: [batch * length, hidden], so every Dense is one 2-D matMul.
+    let x = tf.tidy(() => {
+      const words = tf.reshape(tf.gather(this.embeddings.word, tf.tensor1d(ids, 'int32')), [batch, length, h]);
+      // Positions broadcast over the texts: wasm's Tile would cost more than the whole layer.
+      const positioned = tf.add(words, this.embeddings.position.slice([0, 0], [length, h]));
+      const embedded = tf.reshape(tf.add(positioned, this.embeddings.tokenType), [batch * length, h]) as tf.Tensor2D;
+      return drop(layerNorm(embedded, this.embeddings.norm, eps), this.architecture.hiddenDropout) as tf.Tensor2D;
+    });
+    const scoreBias = tf.tidy(() => tf.mul(tf.sub(1, tf.tensor4d(mask, [batch, 1, 1, length])), MASKED_SCORE) as tf.Tensor4D);
+    try {
+      // A tidy per layer: its intermediates go when it ends, so inference holds one layer's
+      // activations at a time (under a gradient tape, tfjs keeps what the backward pass needs).
+      this.layers.forEach((layer, i) => {
+        const next = tf.tidy(() => this.layerForward(layer, x, scoreBias, shape, i === this.layers.length - 1));
+        x.dispose();
+        x = next;
+      });
+      return tf.tidy(() => tf.tanh(linear(x, this.pooler)) as tf.Tensor2D);
+    } finally {
+      x.dispose();
+      scoreBias.dispose();
+    }
+  }
+
+  /** One encoder layer: self-attention and the feed-forward block, each with a residual and LayerNorm. */
+  private layerForward(
+    layer: Layer,
+    x: tf.Tensor2D,
+    scoreBias: tf.Tensor4D,
+    { batch, length, drop }: { batch: number; length: number; drop: (x: tf.Tensor, rate: number) => tf.Tensor },
+    last: boolean,
+  ): tf.Tensor2D {
+    const { hiddenSize: h, heads, layerNormEps: eps, hiddenDropout, attentionDropout } = this.architecture;
+    // Only [CLS]'s state leaves the last layer, so its queries and feed-forward run on that row alone.
+    const queryRows = last ? clsRows(x, batch, length) : x;
+    const queryLength = last ? 1 : length;
+    const split = (t: tf.Tensor2D, rows: number) => tf.transpose(tf.reshape(t, [batch, rows, heads, h / heads]), [0, 2, 1, 3]);
+    const q = split(linear(queryRows, layer.query), queryLength);
+    const k = split(linear(x, layer.key), length);
+    const v = split(linear(x, layer.value), length);
+    const scores = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(h / heads)), scoreBias);
+    const attention = drop(tf.softmax(scores), attentionDropout) as tf.Tensor4D;
+    const context = tf.reshape(tf.transpose(tf.matMul(attention, v), [0, 2, 1, 3]), [batch * queryLength, h]) as tf.Tensor2D;
+    const attended = layerNorm(tf.add(drop(linear(context, layer.attentionOutput), hiddenDropout), queryRows) as tf.Tensor2D, layer.attentionNorm, eps);
+    const expanded = gelu(linear(attended, layer.intermediate));
+    return layerNorm(tf.add(drop(linear(expanded, layer.output), hiddenDropout), attended) as tf.Tensor2D, layer.outputNorm, eps);
   }
 
   /** The weights as they are now: trained arrays read back, the frozen ones as they came. */

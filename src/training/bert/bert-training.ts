@@ -1,10 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { EncoderStep, EncoderTraining, EncoderTrainingOptions } from '../encoder-training.js';
+import { EncoderPass, EncoderTraining, EncoderTrainingOptions } from '../encoder-training.js';
 import { checkEncoderLayers } from '../settings.js';
 import { AdamW } from '../optimizers.js';
 import type { Random } from '../random.js';
-import { BertEncoder, bertTokenizer, encodeWithBert } from './bert-encoder.js';
+import { BertEncoder, bertTokenizer, encodeWithBert, releaseInferenceNetworks } from './bert-encoder.js';
 import { BertNetwork } from './bert-network.js';
+
+/**
+ * What a token costs a gradient pass, measured on tfjs 4.22 wasm: the tape keeps about this many
+ * hidden-sized and intermediate-sized values per token and layer, forward and backward together,
+ * in float32. A pass is held to ACTIVATION_BUDGET_BYTES of them; at the shape of BERT-base, with
+ * batches of 32 short texts, the wasm heap (4 GiB at most) then peaks at 2.8 GB.
+ */
+const ACTIVATIONS_PER_HIDDEN = 60;
+const ACTIVATIONS_PER_INTERMEDIATE = 14;
+const BYTES_PER_ACTIVATION_VALUE = 4;
+const ACTIVATION_BUDGET_BYTES = 2 ** 30;
 
 /**
  * BERT fine-tuned as transformers does it: dropout on while training, AdamW with decoupled weight
@@ -20,19 +31,26 @@ export class BertTraining implements EncoderTraining {
     private readonly encoder: BertEncoder,
     private readonly options: EncoderTrainingOptions,
     private readonly random: Random,
+    activationBudgetBytes = ACTIVATION_BUDGET_BYTES,
   ) {
     const trainable = options.trainableLayers ?? encoder.config.architecture.layers;
     checkEncoderLayers(trainable, encoder.config);
+    // Inference networks hold a copy of the weights in the wasm heap, which training needs for activations.
+    releaseInferenceNetworks();
     this.network = new BertNetwork(encoder.config.architecture, encoder.weights, trainable, bertTokenizer(encoder).padId);
-    this.optimizer = new AdamW(this.network.decayedVariables(), options.weightDecay);
+    this.optimizer = new AdamW(this.network.trainable(), this.network.decayedVariables(), options.weightDecay);
+    const { hiddenSize, intermediateSize, layers } = encoder.config.architecture;
+    this.tokensPerPass = Math.max(1, Math.floor(activationBudgetBytes / (BYTES_PER_ACTIVATION_VALUE * layers * (ACTIVATIONS_PER_HIDDEN * hiddenSize + ACTIVATIONS_PER_INTERMEDIATE * intermediateSize))));
   }
 
-  step(tokens: readonly Int32Array[]): EncoderStep {
-    return {
-      features: () => this.network.pooled(tokens, { random: this.random }),
-      variables: this.network.trainable(),
-      apply: (gradients, rateScale) => this.optimizer.apply(this.options.learningRate * rateScale, gradients),
-    };
+  readonly tokensPerPass: number;
+
+  pass(tokens: readonly Int32Array[]): EncoderPass {
+    return { features: () => this.network.pooled(tokens, { random: this.random }), variables: this.network.trainable() };
+  }
+
+  apply(gradients: tf.NamedTensorMap, rateScale: number): void {
+    this.optimizer.apply(this.options.learningRate * rateScale, gradients);
   }
 
   encode(tokens: readonly Int32Array[]): Float32Array {
@@ -44,16 +62,14 @@ export class BertTraining implements EncoderTraining {
   }
 
   snapshot(): Float32Array[] {
-    return this.network.trainable().map((variable) => (variable.dataSync() as Float32Array).slice());
+    return this.optimizer.snapshot();
   }
 
   restore(snapshot: unknown): void {
-    const values = snapshot as Float32Array[];
-    this.network.trainable().forEach((variable, i) => tf.tidy(() => variable.assign(tf.tensor(values[i], variable.shape))));
+    this.optimizer.restore(snapshot as Float32Array[]);
   }
 
   dispose(): void {
     this.network.dispose();
-    this.optimizer.dispose();
   }
 }

@@ -320,6 +320,20 @@ describe('a user\'s BERT classifier: imported, expanded by every strategy, expor
     assert.ok(!same('bert.pooler.dense.weight'));
   });
 
+  test('expanded checkpoints share with the imported one what their runs did not change', async () => {
+    const sizes = async (id: string) => (await server.ok(`query($id: ID!) { checkpoint(id: $id) { sizeBytes unsharedBytes } }`, { id })).checkpoint;
+    const outputOf = (preset: string, index = 0) => outputs.get(runs.filter((run) => run.preset === preset)[index].id)!;
+    const headOnly = await sizes(outputOf('IMPRINT_FROZEN'));
+    const topLayer = await sizes(outputOf('FULL_FINE_TUNE', 1));
+    const encoder = await sizes(outputOf('JOINT_RETRAIN'));
+    // The head-only run shares every encoder shard and the tokenizer files; the encoderLayers: 1 run
+    // shares the embeddings and the lower layer; a run that trains the whole encoder shares the tokenizer files alone.
+    assert.ok(headOnly.unsharedBytes < headOnly.sizeBytes / 10, JSON.stringify(headOnly));
+    assert.ok(topLayer.unsharedBytes < topLayer.sizeBytes / 2, JSON.stringify(topLayer));
+    assert.ok(headOnly.unsharedBytes < topLayer.unsharedBytes && topLayer.unsharedBytes < encoder.unsharedBytes);
+    assert.ok(encoder.unsharedBytes > encoder.sizeBytes * 0.8, JSON.stringify(encoder));
+  });
+
   test('predict works on the imported and on the expanded checkpoints', async () => {
     const expanded = outputs.get(runs.find((run) => run.preset === 'IMPRINT_FROZEN')!.id)!;
     for (const [id, count] of [[imported.checkpointId, 5], [expanded, 6]] as const) {

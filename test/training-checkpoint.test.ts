@@ -8,7 +8,11 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadEmbeddingBagCheckpoint as loadCheckpoint, MODEL_JSON, saveEmbeddingBagCheckpoint as saveCheckpoint } from '../src/training/embedding-bag-checkpoint.js';
 import { Classifier, EmbeddingBagEncoder } from '../src/training/model.js';
+import { encodeTexts } from '../src/training/features.js';
+import { headLogits } from '../src/training/logits.js';
+import { BLOBS_FOLDER } from '../src/training/blob-store.js';
 import { makeClassifier } from './support/classifier-fixture.js';
+import { assertBlobsComplete, diskUsage } from './support/disk-usage.js';
 
 let root: string;
 before(async () => {
@@ -50,10 +54,12 @@ test('a 2^16 x 64 table round-trips bit for bit through shards cut in the middle
   const shardBytes = 3 * 2 ** 20 + 2;
   const saved = await saveCheckpoint(model, folder, metadata, { shardBytes });
 
-  const weightBytes = (2 ** 16 * 64 + 4 * 64 + 4) * 4;
-  const shardCount = Math.ceil(weightBytes / shardBytes);
+  const tableBytes = 2 ** 16 * 64 * 4;
+  const weightBytes = tableBytes + (4 * 64 + 4) * 4;
+  const shardCount = Math.ceil(tableBytes / shardBytes);
   assert.equal(shardCount, 6);
-  assert.deepEqual(saved.files, [MODEL_JSON, ...Array.from({ length: shardCount }, (_, i) => `group1-shard${i + 1}of${shardCount}.bin`)]);
+  // The table in shards of its own (group 1), the head in group 2.
+  assert.deepEqual(saved.files, [MODEL_JSON, ...Array.from({ length: shardCount }, (_, i) => `group1-shard${i + 1}of${shardCount}.bin`), 'group2-shard1of1.bin']);
   assert.deepEqual((await fs.readdir(folder)).sort(), [...saved.files].sort());
   const sizes = await Promise.all(saved.files.map(async (file) => (await fs.stat(path.join(folder, file))).size));
   assert.equal(saved.sizeBytes, sizes.reduce((a, b) => a + b, 0));
@@ -65,11 +71,11 @@ test('a 2^16 x 64 table round-trips bit for bit through shards cut in the middle
   assert.deepEqual(await partials(), []);
 });
 
-test('with the default shard size a small model is one shard, and loading twice gives independent arrays', async () => {
+test('with the default shard size a small model is one shard per group, and loading twice gives independent arrays', async () => {
   const model = makeClassifier({ buckets: 100, dim: 4, labels: ['a'], seed: 3, fill: 'bits' });
   const folder = path.join(root, 'small');
   const saved = await saveCheckpoint(model, folder);
-  assert.deepEqual(saved.files, [MODEL_JSON, 'group1-shard1of1.bin']);
+  assert.deepEqual(saved.files, [MODEL_JSON, 'group1-shard1of1.bin', 'group2-shard1of1.bin']);
   const first = await loadCheckpoint(folder);
   assertSameModel(first.model, model);
   assert.deepEqual(first.metadata, {});
@@ -88,10 +94,9 @@ test('model.json is tfjs model JSON, and tfjs\'s own loaders read the weights fo
   assert.equal(modelJson.convertedBy, null);
   assert.deepEqual(modelJson.modelTopology, { version: 1, encoder: model.encoder.config, labels, head: { dim: 8, labelCount: 3 } });
   assert.deepEqual(modelJson.userDefinedMetadata, { purpose: 'tfjs' });
-  assert.deepEqual(modelJson.weightsManifest[0].weights, [
-    { name: 'encoder/embeddings', shape: [50, 8], dtype: 'float32' },
-    { name: 'head/kernel', shape: [8, 3], dtype: 'float32' },
-    { name: 'head/bias', shape: [3], dtype: 'float32' },
+  assert.deepEqual(modelJson.weightsManifest.map((group) => group.weights), [
+    [{ name: 'encoder/embeddings', shape: [50, 8], dtype: 'float32' }],
+    [{ name: 'head/kernel', shape: [8, 3], dtype: 'float32' }, { name: 'head/bias', shape: [3], dtype: 'float32' }],
   ]);
 
   const readFiles = async (paths: string[]) => Promise.all(paths.map(async (file) => {
@@ -126,6 +131,30 @@ test('model.json is tfjs model JSON, and tfjs\'s own loaders read the weights fo
   tf.dispose([...Object.values(weights), ...Object.values(decoded), features, dense.getWeights()]);
 });
 
+test('a checkpoint whose run changed only the head shares the 2^18 x 128 table with its parent: under 1 MB more on disk, and it loads back bit for bit', async () => {
+  const family = path.join(root, 'family');
+  const labels = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const parent = makeClassifier({ buckets: 2 ** 18, dim: 128, labels, seed: 11, fill: 'uniform' });
+  await saveCheckpoint(parent, path.join(family, 'parent'));
+  const before = await diskUsage(family);
+  // A head-only expansion: the parent's encoder as it is, a head with a seventh row.
+  const grown = makeClassifier({ buckets: 1, dim: 128, labels: [...labels, 'g'], seed: 12, fill: 'uniform' });
+  const child: Classifier<EmbeddingBagEncoder> = { labels: grown.labels, encoder: parent.encoder, head: grown.head };
+  const saved = await saveCheckpoint(child, path.join(family, 'child'));
+  const added = await diskUsage(family) - before;
+  assert.ok(added < 2 ** 20, `the child added ${added} bytes on disk`);
+  assert.ok(saved.sizeBytes > 2 ** 18 * 128 * 4, 'it still holds the whole model');
+  for (const shard of saved.files.filter((file) => file.startsWith('group1-'))) {
+    assert.equal((await fs.stat(path.join(family, 'child', shard))).ino, (await fs.stat(path.join(family, 'parent', shard))).ino, `${shard} is the parent's`);
+  }
+
+  const loaded = (await loadCheckpoint(path.join(family, 'child'))).model;
+  assertSameModel(loaded, child);
+  const texts = ['book a table for two', 'play some jazz', 'what is the weather in paris'];
+  const logits = (model: Classifier<EmbeddingBagEncoder>) => bytes(headLogits(encodeTexts(model.encoder, texts), model.head));
+  assert.ok(logits(loaded).equals(logits(child)), 'logits differ');
+});
+
 /** A fresh copy of a small saved checkpoint, to damage in one way. */
 async function damagedCopy(name: string): Promise<string> {
   const pristine = path.join(root, 'pristine');
@@ -141,18 +170,20 @@ async function editModelJson(folder: string, edit: (json: Record<string, any>) =
   const file = path.join(folder, MODEL_JSON);
   const json = JSON.parse(await fs.readFile(file, 'utf8'));
   edit(json);
+  // A new file, not the old one rewritten: checkpoint files may be links to blobs other folders share.
+  await fs.rm(file);
   await fs.writeFile(file, JSON.stringify(json));
 }
 
 test('loading names what is wrong with a damaged checkpoint', async () => {
-  // The pristine copy has 64*4 + 4*3 + 3 floats = 1084 bytes: shards of 400, 400 and 284.
+  // The pristine copy's table has 64*4 floats = 1024 bytes: shards of 400, 400 and 224; its head 60 bytes, one shard.
   const missingShard = await damagedCopy('missing-shard');
   await fs.rm(path.join(missingShard, 'group1-shard2of3.bin'));
   await assert.rejects(loadCheckpoint(missingShard), /checkpoint .*missing-shard: weight file group1-shard2of3\.bin is missing/);
 
   const truncated = await damagedCopy('truncated');
-  await fs.truncate(path.join(truncated, 'group1-shard3of3.bin'), 280);
-  await assert.rejects(loadCheckpoint(truncated), /weight file group1-shard3of3\.bin is 280 bytes, model\.json records 284/);
+  await fs.truncate(path.join(truncated, 'group1-shard3of3.bin'), 220);
+  await assert.rejects(loadCheckpoint(truncated), /weight file group1-shard3of3\.bin is 220 bytes, model\.json records 224/);
 
   const corrupted = await damagedCopy('corrupted');
   const shard = path.join(corrupted, 'group1-shard1of3.bin');
@@ -182,11 +213,13 @@ test('loading checks model.json\'s topology against itself and the manifest', as
     ['buckets', (json) => { json.modelTopology.encoder.tokenizer.buckets = 65; }, /weight encoder\/embeddings has shape \[64,4\], but the topology implies \[65, 4\]/],
     ['tokenizer', (json) => { json.modelTopology.encoder.tokenizer.hashSeed = 'x'; }, /tokenizer hashSeed must be an integer, got "x"/],
     ['encoder-kind', (json) => { json.modelTopology.encoder.kind = 'bert'; }, /modelTopology\.encoder must be an embedding-bag config/],
-    ['dtype', (json) => { json.weightsManifest[0].weights[2].dtype = 'int32'; }, /weight head\/bias has dtype "int32", expected float32/],
-    ['unknown-weight', (json) => { json.weightsManifest[0].weights[1].name = 'dense/kernel'; }, /unexpected weight "dense\/kernel" in weightsManifest/],
-    ['missing-weight', (json) => { json.weightsManifest[0].weights.pop(); }, /weightsManifest must list the weights encoder\/embeddings, head\/kernel, head\/bias/],
+    ['dtype', (json) => { json.weightsManifest[1].weights[1].dtype = 'int32'; }, /weight head\/bias has dtype "int32", expected float32/],
+    ['unknown-weight', (json) => { json.weightsManifest[1].weights[0].name = 'dense/kernel'; }, /unexpected weight "dense\/kernel" in weightsManifest/],
+    ['missing-weight', (json) => { json.weightsManifest[1].weights.pop(); }, /weightsManifest must list the weights encoder\/embeddings, head\/kernel, head\/bias/],
+    ['no-groups', (json) => { json.weightsManifest = []; }, /weightsManifest must be a list of weight groups/],
     ['digests', (json) => { delete json.weightFiles; }, /weightFiles must give the size and sha256 of each path/],
-    ['sizes', (json) => { json.weightFiles[2].bytes = 280; }, /weight files hold 1080 bytes, the weights need 1084/],
+    ['sizes', (json) => { json.weightFiles[2].bytes = 220; }, /the weight files of group 1 hold 1020 bytes, its weights need 1024/],
+    ['group-sizes', (json) => { json.weightsManifest[0].weights.push(json.weightsManifest[1].weights.shift()); }, /the weight files of group 1 hold 1024 bytes, its weights need 1072/],
     ['path', (json) => { json.weightsManifest[0].paths[0] = json.weightFiles[0].path = '../elsewhere.bin'; }, /weight file "\.\.\/elsewhere\.bin" is not a plain file name/],
   ];
   for (const [name, edit, message] of cases) {
@@ -194,6 +227,18 @@ test('loading checks model.json\'s topology against itself and the manifest', as
     await editModelJson(folder, edit);
     await assert.rejects(loadCheckpoint(folder), message, name);
   }
+});
+
+test('a folder of one weight group, as Headroom wrote them before the table had shards of its own, loads the same', async () => {
+  const model = makeClassifier({ buckets: 64, dim: 4, labels: ['a', 'b', 'c'], seed: 5, fill: 'bits' });
+  const folder = path.join(root, 'one-group');
+  await saveCheckpoint(model, folder, {}, { shardBytes: 400 });
+  // Each group's shards end where its weights end, so the two groups read back to back are one group.
+  await editModelJson(folder, (json) => {
+    const groups = json.weightsManifest as tf.io.WeightsManifestConfig;
+    json.weightsManifest = [{ paths: groups.flatMap((group) => group.paths), weights: groups.flatMap((group) => group.weights) }];
+  });
+  assertSameModel((await loadCheckpoint(folder)).model, model);
 });
 
 test('saving refuses an existing folder, an inconsistent model and metadata that is not JSON, writing nothing', async () => {
@@ -227,9 +272,11 @@ test('a save that fails midway (file size limit) leaves no checkpoint folder and
   assert.equal(fsSync.existsSync(folder), false);
   assert.deepEqual(await partials(), []);
   await assert.rejects(loadCheckpoint(folder), /no model\.json/);
+  await assertBlobsComplete(path.join(root, BLOBS_FOLDER));
 
   // The same save without the limit succeeds, so it was the limit that stopped it.
   const unlimited = spawnSync(process.execPath, [child, folder, String(256 * 1024)], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(unlimited.stdout).saved.files.length, 6);
   assert.equal((await loadCheckpoint(folder)).model.labels.length, 2);
+  await assertBlobsComplete(path.join(root, BLOBS_FOLDER));
 });

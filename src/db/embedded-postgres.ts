@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { loadPostgresBinaries, PostgresBinaries } from './postgres-binaries.js';
-import { identityForPostgres, ProcessIdentity } from './system-user.js';
+import { binariesFor, loadPostgresBinaries, PostgresBinaries, removeOtherCopies } from './postgres-binaries.js';
+import { firstUnreachable, identityForPostgres, POSTGRES_USER, ProcessIdentity } from './system-user.js';
 
 /**
  * A PostgreSQL server that lives in HEADROOM_HOME, for running Headroom without any setup.
@@ -37,12 +37,21 @@ interface Credentials {
   password: string;
 }
 
-/** `port`: a fixed port, or null for any free one. */
-export async function startEmbeddedPostgres(home: string, log: (line: string) => void, port: number | null = null): Promise<EmbeddedPostgres> {
+/**
+ * `port`: a fixed port, or null for any free one. `installed`: the PostgreSQL binaries to run,
+ * by default those of the npm package.
+ */
+export async function startEmbeddedPostgres(
+  home: string,
+  log: (line: string) => void,
+  port: number | null = null,
+  installed?: PostgresBinaries,
+): Promise<EmbeddedPostgres> {
   const layout = layoutOf(home);
-  const binaries = await loadPostgresBinaries();
   const identity = identityForPostgres();
   fs.mkdirSync(layout.home, { recursive: true });
+  checkServerReachesHome(identity, layout.home);
+  const binaries = binariesFor(identity, installed ?? (await loadPostgresBinaries()), layout.home, log);
   const credentials = readOrCreateCredentials(layout.credentialsFile);
 
   if (!fs.existsSync(path.join(layout.dataDir, 'PG_VERSION'))) {
@@ -59,6 +68,7 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     throw new Error(`The embedded PostgreSQL did not start: ${error.message}\nIts log: ${layout.logFile}`);
   });
   fs.writeFileSync(layout.ownerFile, String(process.pid));
+  removeOtherCopies(layout.home, binaries);
   const serverUrl = (database: string) =>
     `postgres://${SUPERUSER}:${encodeURIComponent(credentials.password)}@127.0.0.1:${serverPort}/${database}`;
   await createDatabaseIfMissing(serverUrl('postgres'), EMBEDDED_DATABASE);
@@ -108,6 +118,23 @@ function layoutOf(home: string): Layout {
     credentialsFile: path.join(home, 'postgres-credentials.json'),
     ownerFile: path.join(home, 'postgres-owner.pid'),
   };
+}
+
+/**
+ * The server's user must enter HEADROOM_HOME, where its data folder is. When Headroom runs as root
+ * it is another user, which a folder on the way may keep out (a checkout under /root): said with
+ * both ways out before anything is created.
+ */
+function checkServerReachesHome(identity: ProcessIdentity, home: string): void {
+  if (identity.uid === undefined) return;
+  const blocked = firstUnreachable(identity, home);
+  if (blocked === null) return;
+  const { mode, uid } = fs.statSync(blocked);
+  throw new Error(
+    `The embedded PostgreSQL cannot keep its data in ${home}: Headroom runs as root, so PostgreSQL (which refuses to run as root) ` +
+      `runs as the system user "${POSTGRES_USER}", and that user cannot enter ${blocked} (mode ${(mode & 0o777).toString(8).padStart(3, '0')}, owner uid ${uid}). ` +
+      `Set HEADROOM_HOME to a folder it can enter (e.g. HEADROOM_HOME=/var/lib/headroom), or set DATABASE_URL to a PostgreSQL server of your own.`,
+  );
 }
 
 function readOrCreateCredentials(file: string): Credentials {

@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 
 export interface ProcessIdentity {
   uid?: number;
   gid?: number;
 }
 
-const POSTGRES_USER = 'postgres';
+export const POSTGRES_USER = 'postgres';
 
 /**
  * PostgreSQL refuses to run as root. When Headroom itself runs as root (containers, CI), the server
@@ -29,4 +30,22 @@ function userExists(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The first of the folders leading to `target`, or `target` itself, that `identity` cannot enter
+ * (a folder) or run (a file); null when it reaches it. Asked of the system as that user, with the
+ * groups a process spawned as it gets, so permissions, ACLs and mounts count as they will for the
+ * server.
+ */
+export function firstUnreachable(identity: ProcessIdentity, target: string): string | null {
+  const resolved = path.resolve(target);
+  const steps: string[] = [];
+  for (let step = resolved; ; step = path.dirname(step)) {
+    steps.unshift(step);
+    if (step === path.dirname(step)) break;
+  }
+  const result = spawnSync('sh', ['-c', 'for step do [ -x "$step" ] || { printf %s "$step"; exit 1; }; done', 'sh', ...steps], { ...identity, encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return result.status === 0 ? null : result.stdout;
 }

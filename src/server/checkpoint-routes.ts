@@ -1,10 +1,14 @@
 import express from 'express';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { HeadroomError } from '../services/errors.js';
 import { Services } from '../services/index.js';
 import { Authenticate } from './authentication.js';
 import { exportHeadSafetensors } from '../training/index.js';
+import { assembledSafetensors } from '../training/huggingface/single-file-export.js';
+import { SINGLE_FILE } from '../training/huggingface/safetensors-files.js';
 
 export const CHECKPOINTS_PATH = '/checkpoints';
 
@@ -12,8 +16,9 @@ export const CHECKPOINTS_PATH = '/checkpoints';
  * Checkpoint downloads. `/checkpoints/<id>/files/model.json` and the weight files next to it form a
  * tfjs model folder, so tfjs's own HTTP loader can read a checkpoint straight from the API;
  * `/checkpoints/<id>/huggingface/<name>` are a BERT checkpoint's Hugging Face folder (config.json,
- * model.safetensors, tokenizer files) for from_pretrained; `/checkpoints/<id>/head.safetensors` is
- * the head in PyTorch's nn.Linear layout.
+ * model.safetensors, tokenizer files) for from_pretrained, model.safetensors put together from the
+ * checkpoint's shards as it is sent; `/checkpoints/<id>/head.safetensors` is the head in PyTorch's
+ * nn.Linear layout.
  */
 export function checkpointRoutes(services: Services, artifacts: ArtifactStore, authenticate: Authenticate): express.Router {
   const router = express.Router();
@@ -48,7 +53,13 @@ export function checkpointRoutes(services: Services, artifacts: ArtifactStore, a
       } else if (!files.some((file) => file.name === req.params.name)) {
         res.status(404).json({ error: `checkpoint ${req.params.id} has no Hugging Face file ${req.params.name}; its files are ${files.map((f) => f.name).join(', ')}`, code: 'NOT_FOUND' });
       } else {
-        res.sendFile(path.join(artifacts.absolute(checkpoint.artifactPath), req.params.name));
+        const folder = artifacts.absolute(checkpoint.artifactPath);
+        const assembled = req.params.name === SINGLE_FILE ? await assembledSafetensors(folder) : null;
+        if (assembled === null) return res.sendFile(path.join(folder, req.params.name));
+        res.setHeader('Content-Length', assembled.sizeBytes);
+        res.type('application/octet-stream');
+        if (req.method === 'HEAD') return res.end();
+        await pipeline(Readable.from(assembled.chunks(), { objectMode: false }), res);
       }
     } catch (error) {
       next(error);

@@ -20,11 +20,11 @@ export async function readAll(handle: fs.FileHandle, into: Uint8Array, position:
   }
 }
 
-/** Writes a new file, fsynced, failing if it exists. */
-export async function writeNewFile(file: string, bytes: Uint8Array): Promise<void> {
+/** Writes a new file of the chunks one after the other, fsynced, failing if it exists. */
+export async function writeNewFile(file: string, chunks: readonly Uint8Array[]): Promise<void> {
   const handle = await fs.open(file, 'wx');
   try {
-    await writeAll(handle, bytes);
+    for (const chunk of chunks) await writeAll(handle, chunk);
     await handle.sync();
   } finally {
     await handle.close();

@@ -4,9 +4,17 @@
  *   model.json              format 'headroom-embedding-bag', modelTopology (encoder config, labels,
  *                           head dims), weightsManifest, weightFiles (size and sha256 of each shard),
  *                           userDefinedMetadata (the caller's metadata)
- *   group1-shard1of3.bin    the manifest's weights, float32 little-endian, concatenated in manifest
- *   group1-shard2of3.bin    order without padding and cut into shards of 64 MiB: the layout of
- *   group1-shard3of3.bin    tf.io.encodeWeights, so tf.io.weightsLoaderFactory / decodeWeights read it
+ *   group1-shard1of2.bin    weight group 1, the encoder: encoder/embeddings
+ *   group1-shard2of2.bin
+ *   group2-shard1of1.bin    weight group 2, the head: head/kernel, head/bias
+ *
+ * Each group is laid out as tf.io.encodeWeights lays out one: its weights float32 little-endian,
+ * concatenated in manifest order without padding and cut into shards of 64 MiB, so
+ * tf.io.loadWeights and tf.io.weightsLoaderFactory read the folder. The table has shards of its
+ * own so that a checkpoint whose run changed only the head shares the table's files with the
+ * checkpoint it came from: every file is stored through the blob store of the folder the
+ * checkpoint is in (blob-store.ts), which keeps identical files once. (Version 1 folders written
+ * before this hold one group of all three weights; they load the same.)
  *
  * Weights:  encoder/embeddings [buckets, dim]
  *           head/kernel        [dim, labels]: tfjs Dense's kernel layout (the transpose of
@@ -25,7 +33,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readAll, writeAll, writeFolderAtomically, writeNewFile } from './atomic-folder.js';
+import { readAll, writeFolderAtomically } from './atomic-folder.js';
+import { BlobStore, blobStoreOf } from './blob-store.js';
 import { assertLittleEndianHost, bytesOf } from './float32-bytes.js';
 import { Classifier, EmbeddingBagConfig, EmbeddingBagEncoder, Encoder, TokenizerConfig } from './model.js';
 import { checkEmbeddingBagClassifier, checkLabels, isCount } from './model-checks.js';
@@ -74,9 +83,9 @@ export interface LoadedCheckpoint<E extends Encoder = Encoder> {
 
 const FORMAT_NAME = 'a Headroom checkpoint';
 
-/** tfjs-converter's shard names. */
-function shardName(index: number, count: number): string {
-  return `group1-shard${index + 1}of${count}.bin`;
+/** tfjs-converter's shard names; `group` and `index` count from 0. */
+function shardName(group: number, index: number, count: number): string {
+  return `group${group + 1}-shard${index + 1}of${count}.bin`;
 }
 
 /** [rows, cols] -> [cols, rows], copying 32-bit patterns so no NaN payload is rewritten. */
@@ -90,35 +99,28 @@ function transpose(values: Float32Array, rows: number, cols: number): Float32Arr
   return result;
 }
 
-/** Writes `sources` back to back as shards of at most `shardBytes`, straight from their memory. */
-async function writeShards(folder: string, sources: Uint8Array[], shardBytes: number): Promise<WeightFile[]> {
+/** Writes `sources` back to back as the shards of weight group `group`, of at most `shardBytes`, straight from their memory. */
+async function writeShards(folder: string, group: number, sources: Uint8Array[], shardBytes: number, store: BlobStore): Promise<WeightFile[]> {
   const total = sources.reduce((sum, source) => sum + source.length, 0);
   const count = Math.max(1, Math.ceil(total / shardBytes));
   const files: WeightFile[] = [];
   let source = 0;
   let sourceOffset = 0;
   for (let index = 0; index < count; index++) {
-    const name = shardName(index, count);
-    const size = Math.min(shardBytes, total - index * shardBytes);
-    const hash = createHash('sha256');
-    const handle = await fs.open(path.join(folder, name), 'wx');
-    try {
-      for (let remaining = size; remaining > 0;) {
-        const chunk = sources[source].subarray(sourceOffset, sourceOffset + remaining);
-        await writeAll(handle, chunk);
-        hash.update(chunk);
-        remaining -= chunk.length;
-        sourceOffset += chunk.length;
-        if (sourceOffset === sources[source].length) {
-          source++;
-          sourceOffset = 0;
-        }
+    const name = shardName(group, index, count);
+    const chunks: Uint8Array[] = [];
+    for (let remaining = Math.min(shardBytes, total - index * shardBytes); remaining > 0;) {
+      const chunk = sources[source].subarray(sourceOffset, sourceOffset + remaining);
+      chunks.push(chunk);
+      remaining -= chunk.length;
+      sourceOffset += chunk.length;
+      if (sourceOffset === sources[source].length) {
+        source++;
+        sourceOffset = 0;
       }
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
-    files.push({ path: name, bytes: size, sha256: hash.digest('hex') });
+    const { bytes, sha256 } = await store.writeFile(path.join(folder, name), chunks);
+    files.push({ path: name, bytes, sha256 });
   }
   return files;
 }
@@ -144,10 +146,13 @@ export async function saveEmbeddingBagCheckpoint(
 
   const { labels, encoder, head } = model;
   const { dim } = encoder.config;
-  const weights: Array<{ spec: tf.io.WeightsManifestEntry; data: Float32Array }> = [
-    { spec: { name: EMBEDDINGS_WEIGHT, shape: [encoder.config.tokenizer.buckets, dim], dtype: 'float32' }, data: encoder.table },
-    { spec: { name: KERNEL_WEIGHT, shape: [dim, labels.length], dtype: 'float32' }, data: transpose(head.weight, labels.length, dim) },
-    { spec: { name: BIAS_WEIGHT, shape: [labels.length], dtype: 'float32' }, data: head.bias },
+  // The encoder and the head in groups of their own, so that a new head leaves the table's shards as they were.
+  const groups: Array<Array<{ spec: tf.io.WeightsManifestEntry; data: Float32Array }>> = [
+    [{ spec: { name: EMBEDDINGS_WEIGHT, shape: [encoder.config.tokenizer.buckets, dim], dtype: 'float32' }, data: encoder.table }],
+    [
+      { spec: { name: KERNEL_WEIGHT, shape: [dim, labels.length], dtype: 'float32' }, data: transpose(head.weight, labels.length, dim) },
+      { spec: { name: BIAS_WEIGHT, shape: [labels.length], dtype: 'float32' }, data: head.bias },
+    ],
   ];
   const topology: CheckpointTopology = {
     version: CHECKPOINT_VERSION,
@@ -156,19 +161,26 @@ export async function saveEmbeddingBagCheckpoint(
     head: { dim, labelCount: labels.length },
   };
 
+  const store = blobStoreOf(folder);
   return writeFolderAtomically(folder, async (partial) => {
-    const weightFiles = await writeShards(partial, weights.map((weight) => bytesOf(weight.data)), shardBytes);
+    const weightsManifest: tf.io.WeightsManifestConfig = [];
+    const weightFiles: WeightFile[] = [];
+    for (const [index, weights] of groups.entries()) {
+      const files = await writeShards(partial, index, weights.map((weight) => bytesOf(weight.data)), shardBytes, store);
+      weightsManifest.push({ paths: files.map((file) => file.path), weights: weights.map((weight) => weight.spec) });
+      weightFiles.push(...files);
+    }
     const modelJson: tf.io.ModelJSON & { weightFiles: WeightFile[] } = {
       format: CHECKPOINT_FORMAT,
       generatedBy: `Headroom (TensorFlow.js ${tf.version_core})`,
       convertedBy: null,
       modelTopology: topology,
-      weightsManifest: [{ paths: weightFiles.map((file) => file.path), weights: weights.map((weight) => weight.spec) }],
+      weightsManifest,
       weightFiles,
       userDefinedMetadata,
     };
     const text = Buffer.from(`${JSON.stringify(modelJson, null, 2)}\n`, 'utf8');
-    await writeNewFile(path.join(partial, MODEL_JSON), text);
+    await store.writeFile(path.join(partial, MODEL_JSON), [text]);
     return {
       files: [MODEL_JSON, ...weightFiles.map((file) => file.path)],
       sizeBytes: text.length + weightFiles.reduce((sum, file) => sum + file.bytes, 0),
@@ -216,53 +228,64 @@ function expectedShapes(topology: CheckpointTopology): Map<string, number[]> {
   ]);
 }
 
-interface ParsedManifest {
-  /** In manifest order, which is byte order within the shards. */
+/** One group of the manifest: its weights and the shards that hold them. */
+interface WeightGroup {
+  /** In manifest order, which is byte order within the group's shards. */
   weights: Array<{ name: string; data: Float32Array }>;
   files: WeightFile[];
 }
 
-function parseManifest(json: Record<string, unknown>, topology: CheckpointTopology, where: string): ParsedManifest {
+/** A manifest entry, checked against the shapes still expected (and taken off them). */
+function parseWeight(spec: unknown, expected: Map<string, number[]>, listed: string, where: string): { name: string; data: Float32Array } {
+  const { name, shape, dtype } = isObject(spec) ? spec : ({} as Record<string, unknown>);
+  const shapeWanted = typeof name === 'string' ? expected.get(name) : undefined;
+  if (shapeWanted === undefined) throw new Error(`${where}: unexpected weight ${JSON.stringify(name)} in weightsManifest (expected ${listed})`);
+  expected.delete(name as string);
+  if (dtype !== 'float32') throw new Error(`${where}: weight ${name} has dtype ${JSON.stringify(dtype)}, expected float32`);
+  if (JSON.stringify(shape) !== JSON.stringify(shapeWanted)) {
+    throw new Error(`${where}: weight ${name} has shape ${JSON.stringify(shape)}, but the topology implies [${shapeWanted.join(', ')}]`);
+  }
+  return { name: name as string, data: new Float32Array(shapeWanted.reduce((product, size) => product * size, 1)) };
+}
+
+function parseManifest(json: Record<string, unknown>, topology: CheckpointTopology, where: string): WeightGroup[] {
   const manifest = json.weightsManifest;
-  if (!Array.isArray(manifest) || manifest.length !== 1 || !isObject(manifest[0])) {
-    throw new Error(`${where}: weightsManifest must hold exactly one group`);
+  if (!Array.isArray(manifest) || manifest.length === 0 || !manifest.every((group) => isObject(group) && Array.isArray(group.paths) && Array.isArray(group.weights))) {
+    throw new Error(`${where}: weightsManifest must be a list of weight groups, each with paths and weights`);
   }
-  const { paths, weights: specs } = manifest[0];
+  const groups = manifest as Array<{ paths: unknown[]; weights: unknown[] }>;
   const expected = expectedShapes(topology);
-  if (!Array.isArray(specs) || specs.length !== expected.size) {
-    throw new Error(`${where}: weightsManifest must list the weights ${[...expected.keys()].join(', ')}`);
+  const listed = [...expected.keys()].join(', ');
+  if (groups.reduce((count, group) => count + group.weights.length, 0) !== expected.size) {
+    throw new Error(`${where}: weightsManifest must list the weights ${listed}`);
   }
-  const weights = specs.map((spec: unknown) => {
-    const { name, shape, dtype } = isObject(spec) ? spec : ({} as Record<string, unknown>);
-    const shapeWanted = typeof name === 'string' ? expected.get(name) : undefined;
-    if (shapeWanted === undefined) throw new Error(`${where}: unexpected weight ${JSON.stringify(name)} in weightsManifest (expected ${[...expected.keys()].join(', ')})`);
-    expected.delete(name as string);
-    if (dtype !== 'float32') throw new Error(`${where}: weight ${name} has dtype ${JSON.stringify(dtype)}, expected float32`);
-    if (JSON.stringify(shape) !== JSON.stringify(shapeWanted)) {
-      throw new Error(`${where}: weight ${name} has shape ${JSON.stringify(shape)}, but the topology implies [${shapeWanted.join(', ')}]`);
-    }
-    return { name: name as string, data: new Float32Array(shapeWanted.reduce((product, size) => product * size, 1)) };
-  });
+  const paths = groups.flatMap((group) => group.paths);
   const files = json.weightFiles;
-  if (!Array.isArray(paths) || !Array.isArray(files) || files.length !== paths.length
+  if (!Array.isArray(files) || files.length !== paths.length
     || !files.every((file, i) => isObject(file) && file.path === paths[i] && isCount(file.bytes) && typeof file.sha256 === 'string')) {
     throw new Error(`${where}: weightFiles must give the size and sha256 of each path of the weightsManifest, in order`);
   }
-  const recorded = (files as WeightFile[]).reduce((sum, file) => sum + file.bytes, 0);
-  const needed = weights.reduce((sum, weight) => sum + weight.data.byteLength, 0);
-  if (recorded !== needed) throw new Error(`${where}: weight files hold ${recorded} bytes, the weights need ${needed}`);
+  let first = 0;
+  const parsed = groups.map((group, index) => {
+    const weights = group.weights.map((spec) => parseWeight(spec, expected, listed, where));
+    const groupFiles = (files as WeightFile[]).slice(first, (first += group.paths.length));
+    const recorded = groupFiles.reduce((sum, file) => sum + file.bytes, 0);
+    const needed = weights.reduce((sum, weight) => sum + weight.data.byteLength, 0);
+    if (recorded !== needed) throw new Error(`${where}: the weight files of group ${index + 1} hold ${recorded} bytes, its weights need ${needed}`);
+    return { weights, files: groupFiles };
+  });
   for (const file of files as WeightFile[]) {
     if (path.basename(file.path) !== file.path) throw new Error(`${where}: weight file ${JSON.stringify(file.path)} is not a plain file name`);
   }
-  return { weights, files: files as WeightFile[] };
+  return parsed;
 }
 
 /**
  * Reads the shards straight into the weights' final arrays (no whole-file buffers), checking each
  * shard's size before reading and its sha256 after.
  */
-async function readShards(folder: string, { weights, files }: ParsedManifest): Promise<void> {
-  for (const file of files) {
+async function readShards(folder: string, groups: WeightGroup[]): Promise<void> {
+  for (const file of groups.flatMap((group) => group.files)) {
     let size: number;
     try {
       size = (await fs.stat(path.join(folder, file.path))).size;
@@ -272,6 +295,11 @@ async function readShards(folder: string, { weights, files }: ParsedManifest): P
     }
     if (size !== file.bytes) throw new Error(`checkpoint ${folder}: weight file ${file.path} is ${size} bytes, model.json records ${file.bytes}`);
   }
+  for (const group of groups) await readGroup(folder, group);
+}
+
+/** Reads one group's shards into its weights' arrays. */
+async function readGroup(folder: string, { weights, files }: WeightGroup): Promise<void> {
   const targets = weights.map((weight) => bytesOf(weight.data));
   let target = 0;
   let targetOffset = 0;
@@ -320,9 +348,9 @@ export async function loadEmbeddingBagCheckpoint(folder: string): Promise<Loaded
     throw new Error(`${where}: ${MODEL_JSON} has format ${JSON.stringify(isObject(json) ? json.format : undefined)}, expected '${CHECKPOINT_FORMAT}'`);
   }
   const topology = parseTopology(json.modelTopology, where);
-  const manifest = parseManifest(json, topology, where);
-  await readShards(folder, manifest);
-  const byName = new Map(manifest.weights.map((weight) => [weight.name, weight.data]));
+  const groups = parseManifest(json, topology, where);
+  await readShards(folder, groups);
+  const byName = new Map(groups.flatMap((group) => group.weights).map((weight) => [weight.name, weight.data]));
   const { dim } = topology.encoder;
   const labelCount = topology.labels.length;
   const model: Classifier<EmbeddingBagEncoder> = {

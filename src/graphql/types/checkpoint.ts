@@ -62,7 +62,10 @@ export class CheckpointObject {
   @Field(() => GraphQLJSONObject, { description: 'Encoder settings: kind, dimensions and tokenizer, as the training engine describes them.' })
   encoder: Record<string, unknown>;
 
-  @Field(() => Float, { description: 'Size of the checkpoint\'s files in bytes.' })
+  @Field(() => Float, {
+    description: 'Bytes of the checkpoint\'s files (`files`): the complete model, whatever of it is shared on disk with other checkpoints. ' +
+      'What it takes on disk beyond what it shares is unsharedBytes.',
+  })
   sizeBytes: number;
 
   @Field(() => String, { nullable: true, description: 'The name it was imported under; null for a checkpoint a run wrote.' })

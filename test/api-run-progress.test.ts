@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'graphql-ws';
-import { createLabelSet, extendLabelSet, importTinyDataset, insertCheckpointRow, insertRunRow } from './support/fixtures.js';
+import { createLabelSet, currentClaim, extendLabelSet, importTinyDataset, insertCheckpointRow, insertRunRow } from './support/fixtures.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { collect, connectWs } from './support/ws-client.js';
 
@@ -47,8 +47,9 @@ describe('runs and live progress over graphql-ws', () => {
     const byExperiment = collect(client, PROGRESS, { experimentId }, (results) => results.length === 2);
     await sleep(200); // both subscriptions are registered on the server before the first NOTIFY
 
-    await server.headroom.services.runs.recordEpoch(runId, epoch(1));
-    await server.headroom.services.runs.recordEpoch(runId, epoch(2));
+    const claim = await currentClaim(server, runId);
+    await server.headroom.lifecycle.recordEpoch(claim, epoch(1));
+    await server.headroom.lifecycle.recordEpoch(claim, epoch(2));
     await Promise.all([byRun.done, byExperiment.done]);
 
     for (const { results } of [byRun, byExperiment]) {
@@ -61,9 +62,10 @@ describe('runs and live progress over graphql-ws', () => {
 
   test('recording an epoch twice keeps one row with the latest values', async () => {
     const runId = await insertRunRow(server, { datasetId, labelSetId, experimentId, status: 'RUNNING' });
-    await server.headroom.services.runs.recordEpoch(runId, epoch(1));
-    await server.headroom.services.runs.recordEpoch(runId, { ...epoch(1), loss: 0.25 });
-    await server.headroom.services.runs.recordEpoch(runId, epoch(2));
+    const claim = await currentClaim(server, runId);
+    await server.headroom.lifecycle.recordEpoch(claim, epoch(1));
+    await server.headroom.lifecycle.recordEpoch(claim, { ...epoch(1), loss: 0.25 });
+    await server.headroom.lifecycle.recordEpoch(claim, epoch(2));
     const { run } = await server.ok(`query($id: ID!) { run(id: $id) { status epochs { epoch loss oldLogitDrift } } }`, { id: runId });
     assert.deepEqual(run.epochs, [
       { epoch: 1, loss: 0.25, oldLogitDrift: 0 },

@@ -4,7 +4,7 @@ import { startHeadroom } from '../src/app.js';
 import { Role } from '../src/auth/roles.js';
 import { readConfig } from '../src/config.js';
 import { createTestDatabase } from './support/database.js';
-import { createLabelSet, extendLabelSet, importTinyDataset, insertCheckpointRow, insertRunRow } from './support/fixtures.js';
+import { createLabelSet, currentClaim, extendLabelSet, importTinyDataset, insertCheckpointRow, insertRunRow } from './support/fixtures.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { collect, connectWs } from './support/ws-client.js';
 
@@ -89,6 +89,25 @@ describe('API keys and roles', () => {
     await assert.rejects(collect(anonymous, subscription, { id: runId }).done, (error: { code?: number }) => error.code === 4403);
     await anonymous.dispose();
   });
+
+  test('only an admin resets the health metrics, and only by POST; anyone reads them', async () => {
+    const samples = async () => ((await (await fetch(`${server.url}/health`)).json()) as { eventLoopDelay: { samples: number } }).eventLoopDelay.samples;
+    const reset = (key: string | null) => fetch(`${server.url}/health/reset`, { method: 'POST', headers: key ? { authorization: `Bearer ${key}` } : {} });
+    // The server has been up through the tests above: the histogram holds a sample per 5 ms of it.
+    const before = await samples();
+    assert.ok(before > 1, `${before} samples`);
+    assert.equal((await reset(null)).status, 401);
+    for (const role of [Role.VIEWER, Role.RESEARCHER]) {
+      const refused = await reset(keys[role]);
+      assert.equal(refused.status, 403, role);
+      assert.equal(((await refused.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code, 'FORBIDDEN');
+    }
+    await fetch(`${server.url}/health?reset=1`);
+    assert.ok((await samples()) >= before, 'a refused or read-only request reset the metrics');
+    const answer = await reset(keys.ADMIN);
+    assert.equal(answer.status, 200);
+    assert.ok(((await answer.json()) as { eventLoopDelay: { samples: number } }).eventLoopDelay.samples < before);
+  });
 });
 
 describe('admin deletions', () => {
@@ -106,7 +125,7 @@ describe('admin deletions', () => {
     });
     const experimentId = createExperiment.id;
     const runId = await insertRunRow(server, { datasetId, labelSetId: target, experimentId, status: 'RUNNING' });
-    await server.headroom.services.runs.recordEpoch(runId, { epoch: 0, loss: 1, oldAccuracy: 1, newAccuracy: 0, overallAccuracy: 0.5, macroF1: 0.5, forgetting: 0, intrusion: 0, oldLogitDrift: 0, seconds: 0 });
+    await server.headroom.lifecycle.recordEpoch(await currentClaim(server, runId), { epoch: 0, loss: 1, oldAccuracy: 1, newAccuracy: 0, overallAccuracy: 0.5, macroF1: 0.5, forgetting: 0, intrusion: 0, oldLogitDrift: 0, seconds: 0 });
 
     const busy = await server.graphql(`mutation($id: ID!) { deleteExperiment(id: $id) { id } }`, { id: experimentId });
     assert.equal(busy.errors?.[0].extensions?.code, 'CONFLICT');

@@ -30,6 +30,22 @@ describe('limits', () => {
     assert.equal((await server.graphql(getIntrospectionQuery())).errors, undefined);
   });
 
+  test('lists without `first` count by their real bound: epochs, compared runs, a default page', async () => {
+    // Each of these cost well under the limit while such lists counted as one item.
+    const ids = Array.from({ length: 50 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
+    const refused = [
+      [`{ runs(first: 10) { nodes { epochs { epoch loss } } } }`, {}],
+      [`query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { experiment { runs(first: 20) { nodes { id status } } } } } }`, { ids }],
+      [`{ experiments { nodes { runs { nodes { id status seed kind attempts } } } } }`, {}],
+    ] as const;
+    for (const [query, variables] of refused) {
+      const result = await server.graphql(query, variables);
+      assert.equal(result.errors?.[0].extensions?.code, 'QUERY_TOO_COMPLEX', query);
+    }
+    const fewer = await server.graphql(`query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } } }`, { ids: ids.slice(0, 2) });
+    assert.notEqual(fewer.errors?.[0].extensions?.code, 'QUERY_TOO_COMPLEX');
+  });
+
   test('a dataset over the upload limit, or with too many examples, is refused and writes nothing', async () => {
     const big = `text,label\n${'some words here,label\n'.repeat(60_000)}`;
     const tooLarge = await server.graphql(`mutation($c: String!) { importDataset(input: { name: "big", format: CSV, content: $c }) { id } }`, { c: big });

@@ -35,7 +35,8 @@ export async function measureApiLoad(baseUrl: string, seconds: number, concurren
     runEpochs: { id: experiment.runs.nodes[0].id },
   };
 
-  await fetch(`${baseUrl}/health?reset=1`);
+  const reset = await fetch(`${baseUrl}/health/reset`, { method: 'POST' });
+  if (!reset.ok) throw new Error(`could not reset the server's event-loop measurement: ${await reset.text()}`);
   const latencies: Record<QueryName, number[]> = { experiments: [], runs: [], runEpochs: [] };
   let errors = 0;
   const names = Object.keys(QUERIES) as QueryName[];

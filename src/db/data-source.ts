@@ -6,6 +6,9 @@ import { SnakeNamingStrategy } from './snake-naming-strategy.js';
 /** Compiled migrations live in dist/migrations, two folders up from this file (dist/src/db). */
 const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.js');
 
+/** Connections each process holds at most; a transaction never asks for a second one while it holds one. */
+export const POOL_SIZE = 10;
+
 /**
  * `statementTimeoutMs` bounds every statement, so a request that the API gave up on (its timeout)
  * cannot keep the database busy.
@@ -21,6 +24,6 @@ export function createDataSource(url: string, statementTimeoutMs = 0): DataSourc
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    extra: { max: 10, application_name: 'headroom', statement_timeout: statementTimeoutMs },
+    extra: { max: POOL_SIZE, application_name: 'headroom', statement_timeout: statementTimeoutMs },
   });
 }

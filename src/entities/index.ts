@@ -11,7 +11,7 @@ import { Run } from './run.entity.js';
 
 export { ApiKey, Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run };
 export { DatasetFormat } from './dataset.entity.js';
-export { RunKind, RunStatus } from './run.entity.js';
+export { ACTIVE_RUN_STATUSES, RunKind, RunStatus } from './run.entity.js';
 export { Split } from './split.js';
 
 export const ENTITIES = [ApiKey, Checkpoint, Dataset, DatasetLabel, EpochMetric, Example, Experiment, Label, LabelSet, Run];

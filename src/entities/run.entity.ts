@@ -18,6 +18,9 @@ export enum RunStatus {
   CANCELLED = 'CANCELLED',
 }
 
+/** A run in these holds a worker, or will: it still needs what it refers to, and counts against its caller's cap. */
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = [RunStatus.QUEUED, RunStatus.RUNNING];
+
 /** One training job: its settings, where it ran, how it ended. Per-epoch metrics are EpochMetric rows. */
 @Entity()
 @Index('run_experiment_created', ['experimentId', 'createdAt', 'id'])

@@ -58,7 +58,10 @@ export class RunExecutor {
       await lifecycle.recordBackend(claim, await thread.backend());
       const { job: trainingJob, labels } = await this.trainingJob(run, artifacts.absolute(artifactPath));
       const result = await thread.run(trainingJob, {
-        onEpoch: (metrics) => this.deps.services.runs.recordEpoch(run.id, metrics),
+        // A refused epoch means a later attempt owns the run: stop, as a lost heartbeat would.
+        onEpoch: async (metrics) => {
+          if (!(await lifecycle.recordEpoch(claim, metrics))) controller.abort('cancel');
+        },
         signal: controller.signal,
         log: (line) => log(`run ${run.id}: ${line}`),
       });

@@ -1,6 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Checkpoint, Run, RunStatus } from '../entities/index.js';
-import { publishRunStatus } from '../events/publish.js';
+import { deleteEpochsAfter, markAlive, setBackend } from '../db/run-plans.js';
+import { Checkpoint, EpochMetric, Run, RunStatus } from '../entities/index.js';
+import { publishRunProgress, publishRunStatus } from '../events/publish.js';
+import { EpochPayload } from '../events/run-progress.js';
 import { BackendInfo, ThreadResult } from '../training/index.js';
 import { JobQueue } from './job-queue.js';
 
@@ -40,21 +42,24 @@ export class RunLifecycle {
   }
 
   /** Marks the attempt alive; null when it no longer owns the run, else whether a cancel was asked for. */
-  async heartbeat({ run, attempt }: Claim): Promise<{ cancelRequested: boolean } | null> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE run SET heartbeat_at = now() WHERE id = $1 AND attempts = $2 AND status = 'RUNNING' RETURNING cancel_requested_at`,
-      [run.id, attempt],
-    );
-    return rows.length === 0 ? null : { cancelRequested: rows[0].cancel_requested_at !== null };
+  heartbeat({ run, attempt }: Claim): Promise<{ cancelRequested: boolean } | null> {
+    return markAlive(this.dataSource, run.id, attempt);
   }
 
-  async recordBackend({ run, attempt }: Claim, backend: BackendInfo): Promise<void> {
-    await this.dataSource.query(`UPDATE run SET backend = $3, versions = $4 WHERE id = $1 AND attempts = $2`, [
-      run.id,
-      attempt,
-      backend.backend,
-      { ...backend.versions, node: process.versions.node },
-    ]);
+  recordBackend({ run, attempt }: Claim, backend: BackendInfo): Promise<void> {
+    return setBackend(this.dataSource, run.id, attempt, backend.backend, { ...backend.versions, node: process.versions.node });
+  }
+
+  /**
+   * Stores one epoch's metrics and tells every subscriber, in one transaction: the notification is
+   * delivered only if the row is committed. Writing an epoch again (a retried run) replaces it.
+   * False when the attempt no longer owns the run: nothing is written or announced.
+   */
+  recordEpoch(claim: Claim, epoch: EpochPayload): Promise<boolean> {
+    return this.fenced(claim, async (manager, run) => {
+      await manager.upsert(EpochMetric, { runId: run.id, ...epoch }, ['runId', 'epoch']);
+      await publishRunProgress(manager, { runId: run.id, experimentId: run.experimentId, status: run.status, epoch, error: null });
+    });
   }
 
   /**
@@ -72,8 +77,7 @@ export class RunLifecycle {
         artifactPath: checkpoint.artifactPath,
         sizeBytes: result.checkpoint.sizeBytes,
       });
-      // A retried attempt that stopped earlier (early stopping is deterministic, so only after a code change) leaves no stale epochs.
-      await manager.query('DELETE FROM epoch_metric WHERE run_id = $1 AND epoch > $2', [run.id, result.epochs.length - 1]);
+      await deleteEpochsAfter(manager, run.id, result.epochs.length - 1);
       run.finalMetrics = { ...result.final };
       run.perLabelAccuracy = Object.fromEntries(
         labels.flatMap((label, i) => (result.perLabelAccuracy[i] === null ? [] : [[label, result.perLabelAccuracy[i]!]])),

@@ -6,11 +6,15 @@ export const MISSED_HEARTBEATS = 5;
 
 /**
  * Every Headroom process (API or worker) sweeps for runs whose worker died, so a run is never
- * left RUNNING forever, whichever processes survive.
+ * left RUNNING forever, whichever processes survive. Within a process one sweep runs at a time:
+ * the next starts a heartbeat after the last one ended, so a slow sweep (a busy database) does not
+ * pile up more of itself, each holding a connection. Across processes, sweeps may overlap: each
+ * stale run is locked by the sweep that takes it, and the others skip it (SKIP LOCKED).
  */
 export class Supervisor {
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly lifecycle: RunLifecycle,
@@ -19,13 +23,16 @@ export class Supervisor {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.sweeping = this.sweep();
+    this.timer = setTimeout(() => {
+      this.sweeping = this.sweep().then(() => {
+        if (!this.stopped) this.start();
+      });
     }, this.heartbeatSeconds * 1000);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.sweeping;
   }
 

@@ -6,6 +6,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  */
 const RESOLUTION_MS = 5;
 
+export type EventLoopMonitor = ReturnType<typeof startEventLoopMonitor>;
+
 export function startEventLoopMonitor() {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();

@@ -3,7 +3,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { Principal } from '../auth/roles.js';
 import { Limits } from '../config.js';
-import { GraphQLContext } from '../graphql/context.js';
+import { operationContext, SharedContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { checkQueryLimits } from '../graphql/query-limits.js';
 import { Log } from '../log.js';
@@ -16,7 +16,7 @@ import { Authenticate } from './authentication.js';
 export function serveGraphQLOverWebSocket(options: {
   wsServer: WebSocketServer;
   schema: GraphQLSchema;
-  context: Omit<GraphQLContext, 'principal'>;
+  context: SharedContext;
   authenticate: Authenticate;
   limits: Limits;
   introspection: boolean;
@@ -45,10 +45,10 @@ export function serveGraphQLOverWebSocket(options: {
         } catch {
           return undefined; // graphql-ws reports the syntax error itself
         }
-        const error = checkQueryLimits(document, payload.operationName, payload.variables, limits);
+        const error = checkQueryLimits(schema, document, payload.operationName, payload.variables, limits);
         return error ? [error] : undefined;
       },
-      context: (ctx) => ({ ...context, principal: ctx.extra.principal! }),
+      context: (ctx) => operationContext(context, ctx.extra.principal!),
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(format) } : undefined),
     },

@@ -8,13 +8,14 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Limits } from '../config.js';
-import { GraphQLContext } from '../graphql/context.js';
+import { GraphQLContext, operationContext, SharedContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { Log } from '../log.js';
 import { Authenticate } from './authentication.js';
 import { BrowserPolicy, enforceBrowserPolicy, refusalBody, requestOf } from './browser-origins.js';
 import { startEventLoopMonitor } from './event-loop-monitor.js';
 import { serveGraphQLOverWebSocket } from './graphql-over-websocket.js';
+import { healthRoutes } from './health-routes.js';
 import { enforceQueryLimits } from './query-limits-plugin.js';
 import { rejectHttpSubscriptions } from './reject-http-subscriptions.js';
 
@@ -27,8 +28,8 @@ export interface HttpServer {
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
-  /** Everything of the context but the caller, who is authenticated per request or socket. */
-  context: Omit<GraphQLContext, 'principal'>;
+  /** Everything of the context but the caller, who is authenticated per request or socket, and the operation's loaders. */
+  context: SharedContext;
   authenticate: Authenticate;
   /** Which hosts and browser origins may reach the server. */
   browserPolicy: BrowserPolicy;
@@ -80,17 +81,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.use(enforceBrowserPolicy(options.browserPolicy));
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   const eventLoop = startEventLoopMonitor();
-  // ?reset=1 starts a new measurement window (the API load benchmark uses it).
-  app.get('/health', (req, res) => {
-    res.json({ status: 'ok', eventLoopDelay: eventLoop.snapshot() });
-    if (req.query.reset) eventLoop.reset();
-  });
+  app.use(healthRoutes(eventLoop, authenticate));
   app.use(
     GRAPHQL_PATH,
     answerWithin(limits.requestTimeoutSeconds),
     // Room for the largest dataset allowed plus the JSON escaping of its quotes and newlines.
     express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.6) + 1024 * 1024 }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ ...context, principal: await authenticate(req.headers.authorization) }) }),
+    expressMiddleware(apollo, { context: async ({ req }) => operationContext(context, await authenticate(req.headers.authorization)) }),
   );
   options.routes?.(app);
   app.use(bodyErrors(limits.maxUploadBytes));

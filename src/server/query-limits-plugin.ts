@@ -6,8 +6,8 @@ export function enforceQueryLimits(limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          const error = checkQueryLimits(document, request.operationName, request.variables, limits);
+        async didResolveOperation({ schema, document, request }) {
+          const error = checkQueryLimits(schema, document, request.operationName, request.variables, limits);
           if (error) throw error;
         },
       };

@@ -21,9 +21,4 @@ export class CheckpointService {
     if (filter.labelSetId) query.andWhere('checkpoint.label_set_id = :labelSetId', { labelSetId: requireId(filter.labelSetId, 'filter.labelSetId') });
     return pageNewestFirst(query, args);
   }
-
-  /** The checkpoint a run wrote, if it wrote one. */
-  producedBy(runId: string): Promise<Checkpoint | null> {
-    return this.dataSource.getRepository(Checkpoint).findOneBy({ producedByRunId: runId });
-  }
 }

@@ -37,7 +37,7 @@ export interface RunSeries {
   epochs: EpochMetric[];
 }
 
-const MAX_COMPARED = 50;
+export const MAX_COMPARED = 50;
 
 /** Reading runs side by side: leaderboards over seeds and per-epoch series to plot. */
 export class ComparisonService {

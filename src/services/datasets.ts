@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatasetFileError, DatasetRow, ParsedDatasetFile, parseDatasetFile } from '../data/dataset-file.js';
-import { Dataset, DatasetFormat, DatasetLabel, Example, Split } from '../entities/index.js';
+import { Dataset, DatasetFormat, Example, Split } from '../entities/index.js';
 import { Limits } from '../config.js';
 import { badInput, conflict, HeadroomError, isUniqueViolation, notFound, requireId } from './errors.js';
 import { MAX_NAME_LENGTH, requireName, requireStorable } from './names.js';
@@ -73,11 +73,6 @@ export class DatasetService {
 
   list(args: PageArgs): Promise<Page<Dataset>> {
     return pageNewestFirst(this.dataSource.getRepository(Dataset).createQueryBuilder('dataset'), args);
-  }
-
-  /** Per-label counts, in label order (the order a new label set would use). */
-  labels(datasetId: string): Promise<DatasetLabel[]> {
-    return this.dataSource.getRepository(DatasetLabel).find({ where: { datasetId }, order: { label: 'ASC' } });
   }
 
   examples(datasetId: string, filter: ExampleFilter, args: PageArgs): Promise<Page<Example>> {

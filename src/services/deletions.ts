@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
+import { countActiveRuns, datasetUsers, deleteCheckpoints, unusedCheckpoints } from '../db/deletion-plans.js';
 import { Dataset, Experiment } from '../entities/index.js';
 import { conflict, notFound, requireId } from './errors.js';
 
@@ -15,10 +16,7 @@ export class DeletionService {
     return this.dataSource.transaction(async (manager) => {
       const dataset = await manager.findOne(Dataset, { where: { id: requireId(id, 'id') }, lock: { mode: 'pessimistic_write' } });
       if (!dataset) throw notFound('Dataset', id, 'id');
-      const [{ experiments, runs }] = await manager.query(
-        `SELECT (SELECT count(*)::int FROM experiment WHERE dataset_id = $1) AS experiments, (SELECT count(*)::int FROM run WHERE dataset_id = $1) AS runs`,
-        [id],
-      );
+      const { experiments, runs } = await datasetUsers(manager, id);
       if (experiments + runs > 0) {
         throw conflict('id', `${experiments} experiments and ${runs} runs use dataset ${JSON.stringify(dataset.name)}; delete those first`);
       }
@@ -35,22 +33,16 @@ export class DeletionService {
     const { experiment, artifactPaths } = await this.dataSource.transaction(async (manager) => {
       const found = await manager.findOne(Experiment, { where: { id: requireId(id, 'id') }, lock: { mode: 'pessimistic_write' } });
       if (!found) throw notFound('Experiment', id, 'id');
-      const [{ active }] = await manager.query(`SELECT count(*)::int AS active FROM run WHERE experiment_id = $1 AND status IN ('QUEUED', 'RUNNING')`, [id]);
+      const active = await countActiveRuns(manager, id);
       if (active > 0) throw conflict('id', `the experiment has ${active} queued or running runs; cancel them first`);
-      const unused: Array<{ id: string; artifact_path: string }> = await manager.query(
-        `SELECT c.id, c.artifact_path FROM checkpoint c JOIN run r ON r.id = c.produced_by_run_id
-         WHERE r.experiment_id = $1
-           AND NOT EXISTS (SELECT 1 FROM experiment e WHERE e.base_checkpoint_id = c.id AND e.id <> $1)
-           AND NOT EXISTS (SELECT 1 FROM run o WHERE o.base_checkpoint_id = c.id AND o.experiment_id IS DISTINCT FROM $1)
-           AND NOT EXISTS (SELECT 1 FROM checkpoint child WHERE child.parent_id = c.id)`,
-        [id],
-      );
-      await manager.query('DELETE FROM checkpoint WHERE id = ANY($1)', [unused.map((checkpoint) => checkpoint.id)]);
+      const unused = await unusedCheckpoints(manager, id);
+      await deleteCheckpoints(manager, unused.map((checkpoint) => checkpoint.id));
       await manager.delete(Experiment, { id });
       return { experiment: found, artifactPaths: unused.map((checkpoint) => checkpoint.artifact_path) };
     });
     // Files go after the rows are gone for good: a failed transaction must not leave rows without files.
-    await Promise.all(artifactPaths.map((relative) => this.artifacts.remove(relative)));
+    // One call, so the blobs the folders alone held are swept once, after all of them are gone.
+    await this.artifacts.remove(...artifactPaths);
     return experiment;
   }
 }

@@ -138,7 +138,7 @@ export class ExperimentService {
     if (checkpoint.labelSetId === fields.targetLabelSetId) {
       throw badInput('input.targetLabelSetId', 'the target label set is the base checkpoint\'s own: it adds no labels; extend it with extendLabelSet first');
     }
-    if (!(await this.labelSets.isSameOrExtensionOf(fields.targetLabelSetId, checkpoint.labelSetId))) {
+    if (!(await this.labelSets.isSameOrExtensionOf(manager, fields.targetLabelSetId, checkpoint.labelSetId))) {
       throw badInput(
         'input.targetLabelSetId',
         'the target label set does not extend the base checkpoint\'s label set; create it with extendLabelSet from that label set',

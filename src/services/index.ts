@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { BatchReads } from './batch-reads.js';
 import { CheckpointService } from './checkpoints.js';
 import { DatasetService } from './datasets.js';
 import { DeletionService } from './deletions.js';
@@ -28,6 +29,7 @@ export interface Services {
   modelImports: ModelImportService;
   apiKeys: ApiKeyService;
   deletions: DeletionService;
+  batchReads: BatchReads;
 }
 
 export interface ServiceDependencies {
@@ -48,11 +50,12 @@ export function createServices({ dataSource, queue, artifacts, backend, limits }
     experiments,
     runs: new RunService(dataSource),
     checkpoints,
-    launches: new LaunchService(dataSource, queue, labelSets, experiments, checkpoints, limits.maxActiveRunsPerKey),
+    launches: new LaunchService(dataSource, queue, labelSets, limits.maxActiveRunsPerKey),
     comparisons: new ComparisonService(dataSource),
     predictions: new PredictionService(checkpoints, artifacts, backend),
     modelImports: new ModelImportService(dataSource, artifacts, labelSets),
     apiKeys: new ApiKeyService(dataSource),
     deletions: new DeletionService(dataSource, artifacts),
+    batchReads: new BatchReads(dataSource),
   };
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { Queryable } from '../db/queryable.js';
 import { Label, LabelSet } from '../entities/index.js';
 import { badInput, notFound, requireId } from './errors.js';
 import { requireName } from './names.js';
@@ -51,12 +52,14 @@ export class LabelSetService {
     return pageNewestFirst(this.dataSource.getRepository(LabelSet).createQueryBuilder('label_set'), args);
   }
 
-  labels(labelSetId: string): Promise<Label[]> {
-    return this.dataSource.getRepository(Label).find({ where: { labelSetId }, order: { index: 'ASC' } });
+  /** The labels' names in index order, read in the caller's transaction; NOT_FOUND when there is no such label set. */
+  async labelNamesIn(manager: EntityManager, labelSetId: string, field: string): Promise<string[]> {
+    if (!(await manager.existsBy(LabelSet, { id: requireId(labelSetId, field) }))) throw notFound('Label set', labelSetId, field);
+    return labelNames(manager, labelSetId);
   }
 
-  children(labelSetId: string): Promise<LabelSet[]> {
-    return this.dataSource.getRepository(LabelSet).find({ where: { parentId: labelSetId }, order: { createdAt: 'ASC' } });
+  labels(labelSetId: string): Promise<Label[]> {
+    return this.dataSource.getRepository(Label).find({ where: { labelSetId }, order: { index: 'ASC' } });
   }
 
   /** Labels that occur in the dataset but have no row in this label set, by name. */
@@ -71,9 +74,9 @@ export class LabelSetService {
     return rows.map((row) => row.label);
   }
 
-  /** True when `descendantId` is `ancestorId` or was made from it by one or more extensions. */
-  async isSameOrExtensionOf(descendantId: string, ancestorId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+  /** True when `descendantId` is `ancestorId` or was made from it by one or more extensions; `db` is the caller's transaction, if any. */
+  async isSameOrExtensionOf(db: Queryable, descendantId: string, ancestorId: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(
       `WITH RECURSIVE lineage(id, parent_id) AS (
          SELECT id, parent_id FROM label_set WHERE id = $1
          UNION ALL

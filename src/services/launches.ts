@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { countActiveRuns, datasetLabels, exampleCounts, lockCheckpoint, lockDataset, lockExperiment } from '../db/launch-plans.js';
 import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
 import { publishRunCancel, publishRunStatus } from '../events/publish.js';
 import { Principal } from '../auth/roles.js';
@@ -13,8 +14,6 @@ import {
   TrainingInputError,
 } from '../training/index.js';
 import { badInput, conflict, HeadroomError, notFound, requireId } from './errors.js';
-import { CheckpointService } from './checkpoints.js';
-import { ExperimentService } from './experiments.js';
 import { LabelSetService } from './label-sets.js';
 
 const MAX_RUNS_PER_LAUNCH = 100;
@@ -40,15 +39,16 @@ export interface LaunchHeadExpansionInput {
 
 /**
  * Creating, cancelling and retrying runs. A run row and its queue job are written in one
- * transaction, so there is never a queued run without a job or a job without a run.
+ * transaction, so there is never a queued run without a job or a job without a run. Everything a
+ * launch checks is read in that transaction, on its connection (src/db/launch-plans.ts says what
+ * is locked): a read on another connection could see rows the transaction does not, and waits for
+ * a free connection while holding one.
  */
 export class LaunchService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
     private readonly labelSets: LabelSetService,
-    private readonly experiments: ExperimentService,
-    private readonly checkpoints: CheckpointService,
     private readonly maxActiveRunsPerKey: number,
   ) {}
 
@@ -56,10 +56,11 @@ export class LaunchService {
     const settings = withField((field) => (ENCODER_FIELDS.has(field) ? `input.encoder.${field}` : `input.${field}`), () => resolveBaseSettings(input.settings));
     const seed = requireSeed(input.seed ?? 0, 'input.seed');
     return this.dataSource.transaction(async (manager) => {
-      await requireDataset(manager, input.datasetId, 'input.datasetId');
+      const dataset = await lockDataset(manager, requireId(input.datasetId, 'input.datasetId'));
+      if (!dataset) throw notFound('Dataset', input.datasetId, 'input.datasetId');
       const labelSet = input.labelSetId
-        ? { id: input.labelSetId, labels: await this.labelNames(input.labelSetId, 'input.labelSetId') }
-        : await this.labelSetFromDataset(manager, input.datasetId);
+        ? { id: input.labelSetId, labels: await this.labelSets.labelNamesIn(manager, input.labelSetId, 'input.labelSetId') }
+        : await this.labelSetFromDataset(manager, input.datasetId, dataset.name);
       await requireExamples(manager, input.datasetId, labelSet.labels, 'input.datasetId');
       await this.requireRoomForRuns(manager, principal, 1);
       return this.createRun(manager, principal, { kind: RunKind.BASE_TRAINING, datasetId: input.datasetId, labelSetId: labelSet.id, seed, settings: { ...settings } });
@@ -84,15 +85,18 @@ export class LaunchService {
     }
 
     return this.dataSource.transaction(async (manager) => {
-      const experiment = await this.experiments.get(input.experimentId, 'input.experimentId');
+      const experiment = await lockExperiment(manager, requireId(input.experimentId, 'input.experimentId'));
+      if (!experiment) throw notFound('Experiment', input.experimentId, 'input.experimentId');
       if (!experiment.baseCheckpointId) {
         throw badInput('input.experimentId', 'the experiment has no base checkpoint; train one (trainBaseModel) and set it with updateExperiment');
       }
-      const { labelSetId: baseLabelSetId, encoder } = await this.checkpoints.get(experiment.baseCheckpointId, 'input.experimentId');
+      const checkpoint = await lockCheckpoint(manager, experiment.baseCheckpointId);
+      if (!checkpoint) throw notFound('Checkpoint', experiment.baseCheckpointId, 'input.experimentId');
+      const { labelSetId: baseLabelSetId, encoder } = checkpoint;
       const resolved = resolve(encoder as unknown as EncoderConfig);
-      const oldLabels = await this.labelNames(baseLabelSetId, 'input.experimentId');
-      const labels = await this.labelNames(experiment.targetLabelSetId, 'input.experimentId');
-      if (labels.length <= oldLabels.length || !(await this.labelSets.isSameOrExtensionOf(experiment.targetLabelSetId, baseLabelSetId))) {
+      const oldLabels = await this.labelSets.labelNamesIn(manager, baseLabelSetId, 'input.experimentId');
+      const labels = await this.labelSets.labelNamesIn(manager, experiment.targetLabelSetId, 'input.experimentId');
+      if (labels.length <= oldLabels.length || !(await this.labelSets.isSameOrExtensionOf(manager, experiment.targetLabelSetId, baseLabelSetId))) {
         throw badInput('input.experimentId', 'the experiment\'s target label set does not extend its base checkpoint\'s label set with new labels');
       }
       await requireExamples(manager, experiment.datasetId, labels.slice(oldLabels.length), 'input.experimentId');
@@ -165,17 +169,9 @@ export class LaunchService {
     });
   }
 
-  private async labelNames(labelSetId: string, field: string): Promise<string[]> {
-    await this.labelSets.get(labelSetId, field);
-    return (await this.labelSets.labels(labelSetId)).map((label) => label.name);
-  }
-
   /** One caller may not fill the queue for everyone: a cap on its queued and running runs. */
   private async requireRoomForRuns(manager: EntityManager, principal: Principal, adding: number): Promise<void> {
-    const [{ active }] = await manager.query(
-      `SELECT count(*)::int AS active FROM run WHERE status IN ('QUEUED', 'RUNNING') AND created_by_key_id IS NOT DISTINCT FROM $1`,
-      [principal.keyId],
-    );
+    const active = await countActiveRuns(manager, principal.keyId);
     if (active + adding > this.maxActiveRunsPerKey) {
       throw new HeadroomError(
         'LIMIT_EXCEEDED',
@@ -194,11 +190,9 @@ export class LaunchService {
   }
 
   /** A label set of every label of the dataset, alphabetically: what a base model without one is trained on. */
-  private async labelSetFromDataset(manager: EntityManager, datasetId: string): Promise<{ id: string; labels: string[] }> {
-    const [dataset] = await manager.query('SELECT name FROM dataset WHERE id = $1', [datasetId]);
-    const rows: Array<{ label: string }> = await manager.query('SELECT label FROM dataset_label WHERE dataset_id = $1 ORDER BY label', [datasetId]);
-    const labels = rows.map((row) => row.label);
-    const labelSet = await this.labelSets.createIn(manager, { name: dataset.name, labels });
+  private async labelSetFromDataset(manager: EntityManager, datasetId: string, name: string): Promise<{ id: string; labels: string[] }> {
+    const labels = await datasetLabels(manager, datasetId);
+    const labelSet = await this.labelSets.createIn(manager, { name, labels });
     return { id: labelSet.id, labels };
   }
 }
@@ -222,17 +216,9 @@ function requireSeed(seed: number, field: string): number {
   return seed;
 }
 
-async function requireDataset(manager: EntityManager, datasetId: string, field: string): Promise<void> {
-  const found = await manager.query('SELECT 1 FROM dataset WHERE id = $1', [requireId(datasetId, field)]);
-  if (found.length === 0) throw notFound('Dataset', datasetId, field);
-}
-
 /** Every label needs training examples, and the test split must not be empty: metrics are measured on it. */
 async function requireExamples(manager: EntityManager, datasetId: string, labels: string[], field: string): Promise<void> {
-  const counts: Array<{ label: string; train: number; test: number }> = await manager.query(
-    'SELECT label, train, test FROM dataset_label WHERE dataset_id = $1 AND label = ANY($2)',
-    [datasetId, labels],
-  );
+  const counts = await exampleCounts(manager, datasetId, labels);
   const withTraining = new Set(counts.filter((row) => row.train > 0).map((row) => row.label));
   const missing = labels.filter((label) => !withTraining.has(label));
   if (missing.length > 0) {

@@ -49,6 +49,44 @@ export async function pageNewestFirst<T extends ObjectLiteral & { id: string }>(
   return toPage(rows.slice(0, size), rows.length > size, totalCount, (row) => encodeCursor(row.id, table));
 }
 
+/**
+ * The first page of pageNewestFirst for each of many parents (runs per experiment), in two
+ * statements whatever their number: one ranks the rows within each parent and counts them, one
+ * reads the rows of the pages. Parents without rows get an empty page.
+ */
+export async function firstPagesNewestFirst<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  parentColumn: string,
+  parentIds: readonly string[],
+  first: number | null | undefined,
+): Promise<Map<string, Page<T>>> {
+  const size = pageSize(first);
+  const alias = query.alias;
+  const table = query.expressionMap.mainAlias!.metadata.tablePath;
+  const [ranking, parameters] = query
+    .clone()
+    .select(`${alias}.id`, 'id')
+    .addSelect(`${alias}.${parentColumn}`, 'parent')
+    .addSelect(`row_number() OVER (PARTITION BY ${alias}.${parentColumn} ORDER BY ${alias}.created_at DESC, ${alias}.id DESC)`, 'position')
+    .addSelect(`count(*) OVER (PARTITION BY ${alias}.${parentColumn})::int`, 'total')
+    .andWhere(`${alias}.${parentColumn} = ANY(:parentIds)`, { parentIds })
+    .getQueryAndParameters();
+  const ranked: Array<{ id: string; parent: string; total: number }> = await query.connection.query(
+    `SELECT id, parent, total FROM (${ranking}) ranked WHERE position <= $${parameters.length + 1} ORDER BY parent, position`,
+    [...parameters, size + 1],
+  );
+  const rows = ranked.length === 0 ? [] : await query.clone().andWhere(`${alias}.id = ANY(:pageIds)`, { pageIds: ranked.map((row) => row.id) }).getMany();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byParent = new Map<string, typeof ranked>(parentIds.map((parent) => [parent, []]));
+  for (const row of ranked) byParent.get(row.parent)!.push(row);
+  return new Map(
+    [...byParent].map(([parent, inParent]) => {
+      const nodes = inParent.slice(0, size).map((row) => byId.get(row.id)!);
+      return [parent, toPage(nodes, inParent.length > size, inParent[0]?.total ?? 0, (row) => encodeCursor(row.id, table))];
+    }),
+  );
+}
+
 /** Keyset pagination over a unique integer column in ascending order (examples by file position). */
 export async function pageByPosition<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,

@@ -4,7 +4,7 @@ import { BackendChoice, Classifier, encodeTexts, headLogits, selectBackend } fro
 import { CheckpointService } from './checkpoints.js';
 import { badInput, HeadroomError } from './errors.js';
 
-const MAX_TEXTS = 1000;
+export const MAX_TEXTS = 1000;
 const MAX_TEXT_LENGTH = 10_000;
 
 export interface Prediction {

@@ -1,9 +1,7 @@
 import { DataSource } from 'typeorm';
-import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
-import { publishRunProgress } from '../events/publish.js';
-import { EpochPayload } from '../events/run-progress.js';
+import { Run, RunKind, RunStatus } from '../entities/index.js';
 import { notFound, requireId } from './errors.js';
-import { Page, PageArgs, pageNewestFirst } from './pagination.js';
+import { firstPagesNewestFirst, Page, PageArgs, pageNewestFirst } from './pagination.js';
 
 export interface RunFilter {
   experimentId?: string | null;
@@ -21,26 +19,19 @@ export class RunService {
   }
 
   list(filter: RunFilter, args: PageArgs): Promise<Page<Run>> {
+    return pageNewestFirst(this.filtered(filter), args);
+  }
+
+  /** The first page of each experiment's runs, for lists of experiments: `list` per experiment, in two statements. */
+  firstPagesOfExperiments(experimentIds: readonly string[], filter: Omit<RunFilter, 'experimentId'>, first: number | null | undefined): Promise<Map<string, Page<Run>>> {
+    return firstPagesNewestFirst(this.filtered(filter), 'experiment_id', experimentIds, first);
+  }
+
+  private filtered(filter: RunFilter) {
     const query = this.dataSource.getRepository(Run).createQueryBuilder('run');
     if (filter.experimentId) query.andWhere('run.experiment_id = :experimentId', { experimentId: requireId(filter.experimentId, 'filter.experimentId') });
     if (filter.status) query.andWhere('run.status = :status', { status: filter.status });
     if (filter.kind) query.andWhere('run.kind = :kind', { kind: filter.kind });
-    return pageNewestFirst(query, args);
-  }
-
-  epochs(runId: string): Promise<EpochMetric[]> {
-    return this.dataSource.getRepository(EpochMetric).find({ where: { runId }, order: { epoch: 'ASC' } });
-  }
-
-  /**
-   * Stores one epoch's metrics and tells every subscriber, in one transaction: the notification is
-   * delivered only if the row is committed. Writing an epoch again (a retried run) replaces it.
-   */
-  async recordEpoch(runId: string, epoch: EpochPayload): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.upsert(EpochMetric, { runId, ...epoch }, ['runId', 'epoch']);
-      const run = await manager.findOneByOrFail(Run, { id: runId });
-      await publishRunProgress(manager, { runId, experimentId: run.experimentId, status: run.status, epoch, error: null });
-    });
+    return query;
   }
 }

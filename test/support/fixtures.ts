@@ -1,3 +1,5 @@
+import { Run } from '../../src/entities/index.js';
+import { Claim } from '../../src/jobs/run-lifecycle.js';
 import { TestServer } from './test-server.js';
 
 /** A tiny dataset with the given labels, 3 train + 1 validation + 1 test example each. */
@@ -56,4 +58,10 @@ export async function insertRunRow(
     ],
   );
   return row.id;
+}
+
+/** The claim of a run's current attempt, as the worker training it would hold it. */
+export async function currentClaim(server: TestServer, runId: string): Promise<Claim> {
+  const run = await server.headroom.database.dataSource.getRepository(Run).findOneByOrFail({ id: runId });
+  return { run, attempt: run.attempts };
 }

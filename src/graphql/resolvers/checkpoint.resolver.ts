@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
 import { Checkpoint } from '../../entities/index.js';
 import { GraphQLContext } from '../context.js';
 import { CheckpointFilterInput } from '../inputs/checkpoint.js';
@@ -27,13 +27,13 @@ export class CheckpointResolver {
   }
 
   @FieldResolver(() => LabelSetObject, { description: 'The label set its head rows follow.' })
-  labelSet(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
-    return services.labelSets.get(checkpoint.labelSetId);
+  labelSet(@Root() checkpoint: Checkpoint, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.labelSet.load(checkpoint.labelSetId);
   }
 
   @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint it was expanded from; null for one trained from scratch.' })
-  parent(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
-    return checkpoint.parentId ? services.checkpoints.get(checkpoint.parentId) : null;
+  parent(@Root() checkpoint: Checkpoint, @Ctx() { loaders }: GraphQLContext) {
+    return checkpoint.parentId ? loaders.checkpoint.load(checkpoint.parentId) : null;
   }
 
   @FieldResolver(() => [CheckpointFileObject], {
@@ -42,6 +42,16 @@ export class CheckpointResolver {
   async files(@Root() checkpoint: Checkpoint, @Ctx() { artifacts }: GraphQLContext) {
     const files = await artifacts.checkpointFiles(artifacts.absolute(checkpoint.artifactPath));
     return files.map((file) => ({ ...file, url: `${CHECKPOINTS_PATH}/${checkpoint.id}/files/${file.name}` }));
+  }
+
+  @FieldResolver(() => Float, {
+    description:
+      'Bytes on disk that this checkpoint shares with no other checkpoint: what deleting it frees. Checkpoints keep identical files once, ' +
+      'so a checkpoint whose run changed only the head (a head-only expansion) shares its encoder with the checkpoint it came from and adds ' +
+      'little more than its head; sizeBytes counts everything it holds.',
+  })
+  unsharedBytes(@Root() checkpoint: Checkpoint, @Ctx() { artifacts }: GraphQLContext) {
+    return artifacts.unsharedBytes(checkpoint.artifactPath);
   }
 
   @FieldResolver(() => Boolean, { description: 'True for a checkpoint imported from a Hugging Face folder (importModel), false for one a run wrote.' })
@@ -76,8 +86,8 @@ export class CheckpointResolver {
   }
 
   @FieldResolver(() => RunObject, { nullable: true, description: 'The run that wrote it.' })
-  producedByRun(@Root() checkpoint: Checkpoint, @Ctx() { services }: GraphQLContext) {
-    return checkpoint.producedByRunId ? services.runs.get(checkpoint.producedByRunId) : null;
+  producedByRun(@Root() checkpoint: Checkpoint, @Ctx() { loaders }: GraphQLContext) {
+    return checkpoint.producedByRunId ? loaders.run.load(checkpoint.producedByRunId) : null;
   }
 }
 

@@ -38,14 +38,14 @@ export class DatasetResolver {
   }
 
   @FieldResolver(() => [DatasetLabelCountObject], { description: 'Examples per label and split, labels in alphabetical order.' })
-  async labels(@Root() dataset: Dataset, @Ctx() { services }: GraphQLContext) {
-    const labels = await services.datasets.labels(dataset.id);
+  async labels(@Root() dataset: Dataset, @Ctx() { loaders }: GraphQLContext) {
+    const labels = await loaders.datasetLabels.load(dataset.id);
     return labels.map((row) => ({ ...row, total: row.train + row.validation + row.test }));
   }
 
   @FieldResolver(() => SplitCountsObject, { description: 'Examples per split.' })
-  async splits(@Root() dataset: Dataset, @Ctx() { services }: GraphQLContext) {
-    const labels = await services.datasets.labels(dataset.id);
+  async splits(@Root() dataset: Dataset, @Ctx() { loaders }: GraphQLContext) {
+    const labels = await loaders.datasetLabels.load(dataset.id);
     const sum = (key: 'train' | 'validation' | 'test') => labels.reduce((total, row) => total + row[key], 0);
     return { train: sum('train'), validation: sum('validation'), test: sum('test') };
   }

@@ -60,31 +60,28 @@ export class ExperimentResolver {
   }
 
   @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint labels are added to; null until set.' })
-  baseCheckpoint(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
-    return experiment.baseCheckpointId ? services.checkpoints.get(experiment.baseCheckpointId) : null;
+  baseCheckpoint(@Root() experiment: Experiment, @Ctx() { loaders }: GraphQLContext) {
+    return experiment.baseCheckpointId ? loaders.checkpoint.load(experiment.baseCheckpointId) : null;
   }
 
   @FieldResolver(() => LabelSetObject, { description: 'The label set to reach.' })
-  targetLabelSet(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
-    return services.labelSets.get(experiment.targetLabelSetId);
+  targetLabelSet(@Root() experiment: Experiment, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.labelSet.load(experiment.targetLabelSetId);
   }
 
   @FieldResolver(() => DatasetObject, { description: 'The data to train and evaluate on.' })
-  dataset(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
-    return services.datasets.get(experiment.datasetId);
+  dataset(@Root() experiment: Experiment, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.dataset.load(experiment.datasetId);
   }
 
   @FieldResolver(() => [LabelObject], {
     nullable: true,
     description: 'Labels of the target label set that the base checkpoint lacks: what the runs add. Null until a base checkpoint is set.',
   })
-  async newLabels(@Root() experiment: Experiment, @Ctx() { services }: GraphQLContext) {
+  async newLabels(@Root() experiment: Experiment, @Ctx() { loaders }: GraphQLContext) {
     if (!experiment.baseCheckpointId) return null;
-    const base = await services.checkpoints.get(experiment.baseCheckpointId);
-    const [oldLabels, targetLabels] = await Promise.all([
-      services.labelSets.labels(base.labelSetId),
-      services.labelSets.labels(experiment.targetLabelSetId),
-    ]);
+    const base = await loaders.checkpoint.load(experiment.baseCheckpointId);
+    const [oldLabels, targetLabels] = await Promise.all([loaders.labels.load(base.labelSetId), loaders.labels.load(experiment.targetLabelSetId)]);
     return targetLabels.slice(oldLabels.length);
   }
 
@@ -106,8 +103,8 @@ export class ExperimentResolver {
     @Arg('status', () => RunStatus, { nullable: true, description: 'Only runs in this status.' }) status: RunStatus | null,
     @Arg('kind', () => RunKind, { nullable: true, description: 'Only runs of this kind.' }) kind: RunKind | null,
     @Args() page: PageArgs,
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { loaders }: GraphQLContext,
   ) {
-    return toConnection(await services.runs.list({ experimentId: experiment.id, status, kind }, page));
+    return toConnection(await loaders.experimentRuns.load({ experimentId: experiment.id, status, kind, first: page.first, after: page.after }));
   }
 }

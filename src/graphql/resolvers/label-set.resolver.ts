@@ -36,23 +36,23 @@ export class LabelSetResolver {
   }
 
   @FieldResolver(() => [LabelObject], { description: 'Labels in index order.' })
-  labels(@Root() labelSet: LabelSet, @Ctx() { services }: GraphQLContext) {
-    return services.labelSets.labels(labelSet.id);
+  labels(@Root() labelSet: LabelSet, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.labels.load(labelSet.id);
   }
 
   @FieldResolver(() => Int, { description: 'Number of labels.' })
-  async labelCount(@Root() labelSet: LabelSet, @Ctx() { services }: GraphQLContext) {
-    return (await services.labelSets.labels(labelSet.id)).length;
+  async labelCount(@Root() labelSet: LabelSet, @Ctx() { loaders }: GraphQLContext) {
+    return (await loaders.labels.load(labelSet.id)).length;
   }
 
   @FieldResolver(() => LabelSetObject, { nullable: true, description: 'The label set this one extends; null for a root.' })
-  parent(@Root() labelSet: LabelSet, @Ctx() { services }: GraphQLContext) {
-    return labelSet.parentId ? services.labelSets.get(labelSet.parentId) : null;
+  parent(@Root() labelSet: LabelSet, @Ctx() { loaders }: GraphQLContext) {
+    return labelSet.parentId ? loaders.labelSet.load(labelSet.parentId) : null;
   }
 
   @FieldResolver(() => [LabelSetObject], { description: 'Label sets that extend this one, oldest first.' })
-  children(@Root() labelSet: LabelSet, @Ctx() { services }: GraphQLContext) {
-    return services.labelSets.children(labelSet.id);
+  children(@Root() labelSet: LabelSet, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.labelSetChildren.load(labelSet.id);
   }
 
   @FieldResolver(() => [String], { description: 'Labels of the dataset that this label set does not contain, alphabetically.' })

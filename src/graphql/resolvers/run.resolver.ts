@@ -38,8 +38,8 @@ export class RunResolver {
   }
 
   @FieldResolver(() => [EpochMetricObject], { description: 'Metrics after every finished epoch, in order: ready to plot.' })
-  epochs(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
-    return services.runs.epochs(run.id);
+  epochs(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.epochs.load(run.id);
   }
 
   @FieldResolver(() => RunMetricsObject, { nullable: true, description: 'Metrics of the final model; null until the run succeeds.' })
@@ -60,27 +60,28 @@ export class RunResolver {
   }
 
   @FieldResolver(() => ExperimentObject, { nullable: true, description: 'The experiment; null for base training.' })
-  experiment(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
-    return run.experimentId ? services.experiments.get(run.experimentId) : null;
+  experiment(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    return run.experimentId ? loaders.experiment.load(run.experimentId) : null;
   }
 
   @FieldResolver(() => DatasetObject, { description: 'The dataset it trained and was evaluated on.' })
-  dataset(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
-    return services.datasets.get(run.datasetId);
+  dataset(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.dataset.load(run.datasetId);
   }
 
   @FieldResolver(() => LabelSetObject, { description: 'The label set of the model it produces.' })
-  labelSet(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
-    return services.labelSets.get(run.labelSetId);
+  labelSet(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.labelSet.load(run.labelSetId);
   }
 
   @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint it started from; null for base training.' })
-  baseCheckpoint(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
-    return run.baseCheckpointId ? services.checkpoints.get(run.baseCheckpointId) : null;
+  baseCheckpoint(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    return run.baseCheckpointId ? loaders.checkpoint.load(run.baseCheckpointId) : null;
   }
 
   @FieldResolver(() => CheckpointObject, { nullable: true, description: 'The checkpoint it wrote; null until it succeeds.' })
-  outputCheckpoint(@Root() run: Run, @Ctx() { services }: GraphQLContext) {
-    return services.checkpoints.producedBy(run.id);
+  async outputCheckpoint(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    const [checkpoint] = await loaders.producedCheckpoints.load(run.id);
+    return checkpoint ?? null;
   }
 }

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { RunStatus } from '../../entities/index.js';
+import { MAX_NOTIFIED_ERROR_LENGTH } from '../../events/publish.js';
 import { EpochMetricObject } from './epoch-metric.js';
 
 @ObjectType('RunProgress', {
@@ -18,7 +19,10 @@ export class RunProgressObject {
   @Field(() => EpochMetricObject, { nullable: true, description: 'The epoch just finished; null in a status report.' })
   epoch: EpochMetricObject | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the run failed, in the final report of a failed run.' })
+  @Field(() => String, {
+    nullable: true,
+    description: `Why the run failed, in the final report of a failed run; a long one may be cut to ${MAX_NOTIFIED_ERROR_LENGTH} characters (Run.error has all of it).`,
+  })
   error: string | null;
 
   @Field({ description: 'True in the last report of a run: it has ended and nothing more will come for it.' })

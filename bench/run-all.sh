@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Every benchmark BENCHMARKS.md reports, in the order it reports them. Results go to bench/out/
-# (ignored by git). Run from the repository root after `npm run build`; takes under an hour on
-# 2 cores. Needs ../shared/datasets and, for the speed comparison, Debian's python3-torch.
+# (ignored by git). Run from the repository root after `npm run build`; takes about two hours on
+# 2 cores. Needs ../shared/datasets, ../shared/models/clinc135-bert and, for the comparisons with
+# PyTorch, Debian's python3-torch (and libopenblas0-pthread, which is what PyTorch's speed assumes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/datasets}
+MODELS=${MODELS:-../shared/models}
+BERT_REFERENCE=${BERT_REFERENCE:-../shared/bench/torch_bert_reference.py}
 OUT=bench/out
 mkdir -p "$OUT"
 headroom() { node dist/src/cli.js "$@"; }
@@ -20,3 +23,21 @@ for dataset in clinc150 snips; do
   done
 done
 headroom bench torch --data "$DATA/clinc150.csv" --exclude-label oos --out "$OUT/features" --json "$OUT/torch-clinc150.json" > "$OUT/torch-clinc150.txt"
+
+# BERT (BENCHMARKS.md, "BERT from Hugging Face"): texts one per line, as the reference reads them.
+texts() { /usr/bin/python3 -c 'import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if sys.argv[2] == "all" or (r["split"] == "test" and r["label"] != "oos")]
+print("\n".join(r["text"].replace("\n", " ").replace("\r", " ") for r in rows[: int(sys.argv[3])]))' "$@"; }
+texts "$DATA/clinc150.csv" all 1000000 > "$OUT/clinc-all.txt"
+texts "$DATA/clinc150.csv" test 2000 > "$OUT/clinc-test-2000.txt"
+[ -d "$OUT/bert-base" ] || /usr/bin/python3 "$BERT_REFERENCE" make --data "$DATA/clinc150.csv" --out "$OUT/bert-base" --untrained \
+  --hidden 768 --layers 12 --heads 12 --intermediate 3072 --vocab 30522
+for folder in "$MODELS/clinc135-bert" "$OUT/bert-base"; do
+  headroom bench parity --model "$folder" --texts test/fixtures/bert/texts.txt --reference "$BERT_REFERENCE" --json "$OUT/parity-$(basename "$folder").json"
+done
+headroom bench parity --model "$MODELS/clinc135-bert" --texts "$OUT/clinc-test-2000.txt" --reference "$BERT_REFERENCE" --json "$OUT/parity-clinc135-test.json"
+for threads in 1 2; do
+  headroom bench encoder --model "$MODELS/clinc135-bert" --texts "$OUT/clinc-all.txt" --threads "$threads" --reference "$BERT_REFERENCE" --json "$OUT/encoder-small-t$threads.json"
+  headroom bench encoder --model "$OUT/bert-base" --texts "$OUT/clinc-test-2000.txt" --threads "$threads" --reference "$BERT_REFERENCE" --json "$OUT/encoder-base-t$threads.json"
+done
+headroom bench s1 --model "$MODELS/clinc135-bert" --data "$DATA/clinc150.csv" --exclude-label oos --json "$OUT/s1-clinc135-bert.json" > "$OUT/s1-clinc135-bert.txt"

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { reportCommandErrors, serverClient } from './server-client.js';
 
 const USAGE = `Usage: headroom import <file> [--name <name>] [--format CSV|JSONL] [--text-column C] [--label-column C] [--split-column C] [--url <graphql url>]
 
 Sends a dataset file to a running Headroom (importDataset) and prints the new dataset's id and
-per-label counts. --url defaults to HEADROOM_URL or http://127.0.0.1:4000/graphql.`;
+per-label counts. --url defaults to HEADROOM_URL or http://127.0.0.1:4000/graphql; HEADROOM_API_KEY
+is sent when set.`;
 
 const IMPORT = `mutation Import($input: ImportDatasetInput!) {
   importDataset(input: $input) { id name exampleCount labels { label train validation test } }
@@ -40,17 +42,8 @@ export async function importCommand(args: string[]): Promise<void> {
     labelColumn: values['label-column'],
     splitColumn: values['split-column'],
   };
-  const url = values.url ?? process.env.HEADROOM_URL ?? 'http://127.0.0.1:4000/graphql';
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: IMPORT, variables: { input } }),
+  await reportCommandErrors(async () => {
+    const { importDataset } = await serverClient(values.url).graphql<{ importDataset: unknown }>(IMPORT, { input });
+    console.log(JSON.stringify(importDataset, null, 2));
   });
-  const result = (await response.json()) as { data?: { importDataset: unknown }; errors?: Array<{ message: string; extensions?: unknown }> };
-  if (result.errors?.length) {
-    for (const error of result.errors) console.error(`${error.message} ${JSON.stringify(error.extensions)}`);
-    process.exitCode = 1;
-    return;
-  }
-  console.log(JSON.stringify(result.data!.importDataset, null, 2));
 }

@@ -7,10 +7,11 @@ import { BertEncoder, bertTokenizer, encodeWithBert, releaseInferenceNetworks } 
 import { BertNetwork } from './bert-network.js';
 
 /**
- * What a token costs a gradient pass, measured on tfjs 4.22 wasm: the tape keeps about this many
- * hidden-sized and intermediate-sized values per token and layer, forward and backward together,
- * in float32. A pass is held to ACTIVATION_BUDGET_BYTES of them; at the shape of BERT-base, with
- * batches of 32 short texts, the wasm heap (4 GiB at most) then peaks at 2.8 GB.
+ * Roughly what a token costs a gradient pass: the tape keeps about this many hidden-sized and
+ * intermediate-sized float32 values per token and layer, forward and backward together (counted
+ * from a layer's ops, with room to spare). A pass is held to ACTIVATION_BUDGET_BYTES of them; at
+ * BERT-base's shape, with batches of 32 short texts, the wasm heap (4 GiB at most) then peaked at
+ * 2.8 GB, against an abort without passes.
  */
 const ACTIVATIONS_PER_HIDDEN = 60;
 const ACTIVATIONS_PER_INTERMEDIATE = 14;
@@ -24,6 +25,7 @@ const ACTIVATION_BUDGET_BYTES = 2 ** 30;
  * set; the embeddings train when every layer does.
  */
 export class BertTraining implements EncoderTraining {
+  readonly tokensPerPass: number;
   private readonly network: BertNetwork;
   private readonly optimizer: AdamW;
 
@@ -42,8 +44,6 @@ export class BertTraining implements EncoderTraining {
     const { hiddenSize, intermediateSize, layers } = encoder.config.architecture;
     this.tokensPerPass = Math.max(1, Math.floor(activationBudgetBytes / (BYTES_PER_ACTIVATION_VALUE * layers * (ACTIVATIONS_PER_HIDDEN * hiddenSize + ACTIVATIONS_PER_INTERMEDIATE * intermediateSize))));
   }
-
-  readonly tokensPerPass: number;
 
   pass(tokens: readonly Int32Array[]): EncoderPass {
     return { features: () => this.network.pooled(tokens, { random: this.random }), variables: this.network.trainable() };

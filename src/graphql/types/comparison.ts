@@ -36,6 +36,9 @@ export class LeaderboardEntryObject {
   @Field(() => String, { nullable: true, description: 'The preset the setting started from.' })
   preset: string | null;
 
+  @Field({ description: 'Identifies the setting (a hash of its resolved settings): what compareStrategies takes and recommendation returns.' })
+  settingsKey: string;
+
   @Field(() => GraphQLJSONObject, { description: 'The resolved settings the runs share.' })
   settings: Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import { Classifier, EmbeddingBagConfig, EmbeddingBagEncoder, Encoder } from './
 import { EmbeddingBagTraining } from './embedding-bag-training.js';
 import { RunOutcomes } from './outcomes.js';
 import { Random } from './random.js';
-import { checkInteger, checkPositive } from './settings.js';
+import { checkInteger, checkPositive } from './setting-checks.js';
 import { tokenizeAll } from './tokenizer.js';
 import { TrainableModel } from './trainable-model.js';
 import { LEARNING_RATE_SCHEDULES, LearningRateSchedule, TrainingHooks, trainLoop } from './train-loop.js';

@@ -4,7 +4,7 @@ import { encodeBags, LAYER_NORM_EPSILON } from './encoder.js';
 import { EncoderPass, EncoderTraining, EncoderTrainingOptions } from './encoder-training.js';
 import { EmbeddingBagEncoder } from './model.js';
 import type { Random } from './random.js';
-import { checkEncoderLayers } from './settings.js';
+import { checkEncoderLayers } from './setting-checks.js';
 import { SparseAdam } from './sparse-adam.js';
 
 /**

@@ -6,13 +6,14 @@ import { EpochMetrics, headScorer, measure, Scorer } from './evaluation.js';
 import { selectExemplars } from './exemplars.js';
 import { encodeTexts, FeatureCache } from './features.js';
 import { encodeTextsInParallel, ParallelEncoding } from './parallel-encoding.js';
+import { calibrateNewBiases } from './calibration.js';
 import { alignNewRows, appendRows } from './head-init.js';
 import { headLogits } from './logits.js';
 import { argmaxRows, classificationMetrics } from './metrics.js';
 import { Classifier, Encoder, LinearHead, labelCount } from './model.js';
 import { RunOutcomes, splitOutcomes } from './outcomes.js';
 import { Random } from './random.js';
-import { ExpansionSettings } from './settings.js';
+import { ExpansionSettings, trainsEncoder, trainsOldRows } from './settings.js';
 import { gatherRows, TrainableModel } from './trainable-model.js';
 import { TrainingHooks, trainLoop } from './train-loop.js';
 
@@ -64,7 +65,7 @@ export async function expandHead(spec: ExpansionSpec, base: Classifier, data: Sp
     labels: data[name].labels,
   });
   const splits = { train: await featuresOf('train'), validation: await featuresOf('validation'), test: await featuresOf('test') };
-  const encoderTraining = spec.settings.trainable === 'FULL_MODEL' ? { encoder: base.encoder, data } : null;
+  const encoderTraining = trainsEncoder(spec.settings.trainable) ? { encoder: base.encoder, data } : null;
   const { head, encoder, ...result } = await expand({ ...spec, labelCount: spec.labels.length }, base.head, splits, encoderTraining, options);
   return { model: { labels: spec.labels, encoder: encoder ?? base.encoder, head }, ...result };
 }
@@ -79,8 +80,8 @@ export function expandHeadOnFeatures(
   splits: FeatureSplits,
   options: ExpansionOptions = {},
 ): Promise<HeadExpansionResult> {
-  if (spec.settings.trainable === 'FULL_MODEL') {
-    throw new TrainingInputError('trainable', 'FULL_MODEL trains the encoder, which needs the texts: use expandHead');
+  if (trainsEncoder(spec.settings.trainable)) {
+    throw new TrainingInputError('trainable', `${spec.settings.trainable} trains the encoder, which needs the texts: use expandHead`);
   }
   if (spec.labelCount <= labelCount(baseHead)) throw new TrainingInputError('labels', 'there must be at least one new label');
   for (const [name, split] of Object.entries(splits)) {
@@ -114,6 +115,9 @@ async function expand(
   };
   const baseOldAccuracy = classificationMetrics(basePredicted.test, test.labels, oldCount, spec.labelCount).oldAccuracy;
 
+  if (settings.biasCalibration !== null && !validation.labels.some((label) => label < oldCount)) {
+    throw new TrainingInputError('biasCalibration', 'bias calibration measures on validation examples of old labels and the validation split has none: add some, or leave biasCalibration unset');
+  }
   const newRows = rowsWhere(train.labels, (label) => label >= oldCount);
   const rehearsalRows = selectExemplars({
     labels: train.labels,
@@ -124,21 +128,22 @@ async function expand(
     dim,
     random: random.fork('exemplars'),
   });
-  const trainRows = [...newRows, ...rehearsalRows];
+  const trainRows = [...(settings.balanceNewLabels ? repeatToCount(newRows, train.labels, rehearsalRows.length / oldCount) : newRows), ...rehearsalRows];
   const newFeatures = Array.from({ length: newCount }, (_, k) => {
     const rows = newRows.filter((row) => train.labels[row] === oldCount + k);
     if (rows.length === 0) throw new TrainingInputError('data.train', `new label ${oldCount + k} has no training examples`);
     return gatherRows(train.features, dim, rows);
   });
 
-  const encoderOptions = { learningRate: settings.encoderLearningRate, weightDecay: settings.weightDecay, trainableLayers: settings.encoderLayers, tokenDropout: 0 };
+  const encoderOptions = { learningRate: settings.encoderLearningRate, weightDecay: settings.weightDecay, trainableLayers: settings.encoderLayers, tokenDropout: settings.tokenDropout };
   const model = new TrainableModel({
     encoderTraining: encoderTraining && startEncoderTraining(encoderTraining.encoder, encoderOptions, random.fork('encoder')),
     head: appendRows(baseHead, settings.init, newFeatures, random.fork('new rows')),
     oldLabelCount: oldCount,
-    trainOldRows: settings.trainable !== 'NEW_ROWS',
+    trainOldRows: trainsOldRows(settings.trainable),
     learningRate: settings.learningRate,
     distillation: settings.distillation,
+    headWeightDecay: settings.headWeightDecay,
   });
   try {
     const tokensOf = (texts: readonly string[]) => tokenizeTexts(encoderTraining!.encoder, texts);
@@ -167,11 +172,23 @@ async function expand(
       tokens: encoderTraining ? tokensOf(trainRows.map((row) => encoderTraining.data.train.texts[row])) : undefined,
       baseOldLogits: gatherRows(baseTrainLogits, oldCount, trainRows),
     };
+    /**
+     * Calibrated on the validation split's old-label examples: training never saw them, and neither
+     * did the base model, whereas old training examples the base model fitted would understate
+     * how many old examples the new rows take.
+     */
+    const calibrate = (aligned: LinearHead) => {
+      const rows = rowsWhere(validation.labels, (label) => label < oldCount);
+      const features = encoderTraining ? model.encode(tokensOf(rows.map((row) => encoderTraining.data.validation.texts[row]))) : gatherRows(validation.features, dim, rows);
+      return calibrateNewBiases(aligned, oldCount, headLogits(features, aligned), settings.biasCalibration!);
+    };
+
     const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, seed: spec.seed }, options);
 
     const trained = model.export();
-    const head = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
-    const scorer = settings.weightAligning ? headScorer(head) : model;
+    const aligned = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
+    const head = settings.biasCalibration === null ? aligned : calibrate(aligned);
+    const scorer = head === trained.head ? model : headScorer(head);
     const { perLabelAccuracy, validationAccuracy: _validation, predicted, ...metrics } = measureWith(scorer, true);
     const outcomes = {
       test: splitOutcomes({ labels: test.labels, predicted: predicted.test, basePredicted: basePredicted.test }, oldCount),
@@ -193,6 +210,16 @@ function checkTargetLabels(oldLabels: string[], labels: string[]): void {
   }
   const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
   if (duplicate !== undefined) throw new TrainingInputError('labels', `label ${JSON.stringify(duplicate)} appears twice`);
+}
+
+/**
+ * Each label's rows among `rows`, cycled until the label has `count` of them (rounded up), so a
+ * label with ten examples weighs in training as much as an old label's rehearsed ones.
+ */
+function repeatToCount(rows: number[], labels: Int32Array, count: number): number[] {
+  const byLabel = new Map<number, number[]>();
+  for (const row of rows) byLabel.set(labels[row], [...(byLabel.get(labels[row]) ?? []), row]);
+  return [...byLabel.values()].flatMap((own) => Array.from({ length: Math.max(own.length, Math.ceil(count)) }, (_, i) => own[i % own.length]));
 }
 
 function rowsWhere(labels: Int32Array, keep: (label: number) => boolean): number[] {

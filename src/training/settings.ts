@@ -1,15 +1,49 @@
 import { TrainingInputError } from './errors.js';
+import { checkEncoderLayers, checkInteger, checkPositive } from './setting-checks.js';
 import type { EncoderConfig } from './model.js';
 import { LEARNING_RATE_SCHEDULES, LearningRateSchedule } from './train-loop.js';
+import { DEFAULT_BASE_SETTINGS } from './base-training.js';
 
-/** How the appended head rows start (DESIGN.md, "Strategies"). */
-export type HeadInit = 'RANDOM_NORMAL' | 'XAVIER' | 'ZEROS' | 'IMPRINT';
+/**
+ * Each axis's values with what they mean: the one description of them, which the API's enums and
+ * the docs take from here.
+ */
+export const HEAD_INITS = {
+  RANDOM_NORMAL: 'Standard normal weights and bias, as torch.randn.',
+  XAVIER: 'Glorot-uniform weights, zero bias.',
+  ZEROS: 'Zero weights and bias.',
+  IMPRINT: "Normalised mean feature of the label's examples, scaled to the old rows' mean norm; bias = mean old bias.",
+} as const;
+/** How the appended head rows start. */
+export type HeadInit = keyof typeof HEAD_INITS;
+
+export const TRAINABLES = {
+  NEW_ROWS: 'Only the appended rows; old rows and biases stay bit-identical.',
+  NEW_ROWS_AND_ENCODER: 'The appended rows and the encoder; old rows and biases stay bit-identical.',
+  HEAD: 'Every head row.',
+  FULL_MODEL: 'Encoder and head.',
+} as const;
 /** Which parameters a head expansion updates. */
-export type Trainable = 'NEW_ROWS' | 'HEAD' | 'FULL_MODEL';
-/** How rehearsal exemplars of old labels are chosen. */
-export type ExemplarSelection = 'RANDOM' | 'HERDING';
+export type Trainable = keyof typeof TRAINABLES;
 
-/** Everything that decides what a head expansion does: one point in DESIGN.md's strategy table. */
+export const EXEMPLAR_SELECTIONS = {
+  RANDOM: 'Uniformly at random (seeded).',
+  HERDING: "iCaRL herding: each pick brings the picked examples' mean feature closest to the label's.",
+} as const;
+/** How rehearsal exemplars of old labels are chosen. */
+export type ExemplarSelection = keyof typeof EXEMPLAR_SELECTIONS;
+
+/** Whether the encoder trains under `trainable`. */
+export function trainsEncoder(trainable: Trainable): boolean {
+  return trainable === 'FULL_MODEL' || trainable === 'NEW_ROWS_AND_ENCODER';
+}
+
+/** Whether the old head rows train under `trainable`. */
+export function trainsOldRows(trainable: Trainable): boolean {
+  return trainable === 'HEAD' || trainable === 'FULL_MODEL';
+}
+
+/** Everything that decides what a head expansion does: one point in the space of strategies. */
 export interface ExpansionSettings {
   init: HeadInit;
   trainable: Trainable;
@@ -20,6 +54,16 @@ export interface ExpansionSettings {
   distillation: { temperature: number; weight: number } | null;
   /** After training, scale the new rows to the old rows' mean norm (weight aligning). */
   weightAligning: boolean;
+  /**
+   * After training, lower the new rows' biases until at most this share of old-label examples
+   * training did not see (validation, and unused training examples) is predicted new; null: off.
+   */
+  biasCalibration: number | null;
+  /**
+   * Repeat each new label's examples until it has as many as rehearsal keeps per old label, so
+   * that ten new examples are not outweighed by the rehearsed ones.
+   */
+  balanceNewLabels: boolean;
   /** 0 trains nothing: the model is the initialised head (closed-form strategies). */
   epochs: number;
   learningRate: number;
@@ -33,23 +77,15 @@ export interface ExpansionSettings {
   weightDecay: number;
   /** FULL_MODEL on BERT: train only this many of the top encoder layers (null: all, and the embeddings). */
   encoderLayers: number | null;
+  /** While the embedding bag trains: the probability that a step leaves out each of an example's ids (0 for none). */
+  tokenDropout: number;
+  /** L2 penalty on the trained head weights, as PyTorch Adam's weight_decay (0 for none). */
+  headWeightDecay: number;
   batchSize: number;
   /** Stop when validation accuracy has not improved for this many epochs, keeping the best epoch. */
   earlyStoppingPatience: number | null;
 }
 
-export const PRESET_NAMES = [
-  'ORIGINAL_RECIPE',
-  'FROZEN_OLD_ROWS',
-  'IMPRINT_ONLY',
-  'IMPRINT_FROZEN',
-  'REHEARSAL_HEAD',
-  'LWF',
-  'WEIGHT_ALIGNED',
-  'FULL_FINE_TUNE',
-  'JOINT_RETRAIN',
-] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Optimisation shared by every preset, so presets differ only in what they are about. */
 export const DEFAULT_OPTIMISATION = {
@@ -60,6 +96,8 @@ export const DEFAULT_OPTIMISATION = {
   warmupFraction: 0,
   weightDecay: 0,
   encoderLayers: null,
+  tokenDropout: 0,
+  headWeightDecay: 0,
   batchSize: 32,
   earlyStoppingPatience: null,
 } as const satisfies Partial<ExpansionSettings>;
@@ -76,44 +114,85 @@ export const BERT_FINE_TUNING = {
   weightDecay: 0.01,
 } as const satisfies Partial<ExpansionSettings>;
 
-const NO_EXTRAS = { rehearsal: 0, exemplarSelection: 'RANDOM', distillation: null, weightAligning: false } as const;
+/** The base model's own training (DEFAULT_BASE_SETTINGS) as expansion settings. */
+const BASE_RECIPE = {
+  epochs: DEFAULT_BASE_SETTINGS.epochs,
+  learningRate: DEFAULT_BASE_SETTINGS.learningRate,
+  encoderLearningRate: DEFAULT_BASE_SETTINGS.encoderLearningRate,
+  learningRateSchedule: DEFAULT_BASE_SETTINGS.learningRateSchedule,
+  batchSize: DEFAULT_BASE_SETTINGS.batchSize,
+  tokenDropout: DEFAULT_BASE_SETTINGS.tokenDropout,
+  headWeightDecay: DEFAULT_BASE_SETTINGS.headWeightDecay,
+} as const satisfies Partial<ExpansionSettings>;
+
+const NO_EXTRAS = { rehearsal: 0, exemplarSelection: 'RANDOM', distillation: null, weightAligning: false, biasCalibration: null, balanceNewLabels: false } as const;
 const REHEARSAL_PER_LABEL = 5;
+
+interface PresetDefinition {
+  /** What the preset does and what it asks, for the API's enum and the docs. */
+  description: string;
+  settings: ExpansionSettings;
+}
+
+const DISTILLATION = { temperature: 2, weight: 1 } as const;
 
 /**
  * The named strategies the API and the benchmarks share. Each changes as few axes as it can from
  * its neighbour, so a difference in results points at one cause.
  */
-export const PRESETS: Record<PresetName, ExpansionSettings> = {
-  /** The well-known answer: append torch.randn rows, fine-tune the whole head on the new examples only. */
-  ORIGINAL_RECIPE: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'RANDOM_NORMAL', trainable: 'HEAD' },
-  /** The same random rows, with old rows and bias frozen: does freezing alone fix it? */
-  FROZEN_OLD_ROWS: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'RANDOM_NORMAL', trainable: 'NEW_ROWS' },
-  /** New rows = normalised mean feature of each new label, scaled like the old rows; no training. */
-  IMPRINT_ONLY: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'NEW_ROWS', epochs: 0 },
-  /** Imprinted rows, then trained with old rows frozen. */
-  IMPRINT_FROZEN: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'NEW_ROWS' },
-  /** Whole head trained on the new examples plus a few stored examples of every old label. */
-  REHEARSAL_HEAD: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', rehearsal: REHEARSAL_PER_LABEL },
-  /** Whole head trained on new examples only, held to the base model's old outputs by distillation. */
-  LWF: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', distillation: { temperature: 2, weight: 1 } },
-  /** Rehearsal, then new rows rescaled to the old rows' mean norm, against the bias toward new labels. */
-  WEIGHT_ALIGNED: {
-    ...DEFAULT_OPTIMISATION,
-    ...NO_EXTRAS,
-    init: 'IMPRINT',
-    trainable: 'HEAD',
-    rehearsal: REHEARSAL_PER_LABEL,
-    weightAligning: true,
+const PRESET_CATALOGUE = {
+  ORIGINAL_RECIPE: {
+    description: 'Append torch.randn rows and fine-tune the whole head on the new examples only (the well-known answer).',
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'RANDOM_NORMAL', trainable: 'HEAD' },
   },
-  /** Encoder and head both trained, on new examples plus rehearsal: what fine-tuning the whole model buys. */
-  FULL_FINE_TUNE: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: REHEARSAL_PER_LABEL },
-  /** All old training data plus the new, encoder included: the upper bound when the old data is still at hand. */
-  JOINT_RETRAIN: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: 'ALL', epochs: 5 },
-};
+  FROZEN_OLD_ROWS: {
+    description: 'The same random rows, trained with old rows and bias frozen: does freezing alone fix it?',
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'RANDOM_NORMAL', trainable: 'NEW_ROWS' },
+  },
+  IMPRINT_ONLY: {
+    description: 'New rows = normalised mean feature of each new label, scaled like the old rows; no training.',
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'NEW_ROWS', epochs: 0 },
+  },
+  IMPRINT_FROZEN: {
+    description: 'Imprinted rows, then trained with old rows frozen.',
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'NEW_ROWS' },
+  },
+  REHEARSAL_HEAD: {
+    description: `Whole head trained on the new examples plus ${REHEARSAL_PER_LABEL} stored examples of every old label.`,
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', rehearsal: REHEARSAL_PER_LABEL },
+  },
+  LWF: {
+    description: "Whole head trained on new examples only, held to the base model's old outputs by distillation (Learning without Forgetting).",
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', distillation: DISTILLATION },
+  },
+  WEIGHT_ALIGNED: {
+    description: `Rehearsal (${REHEARSAL_PER_LABEL} per old label), then the new rows rescaled to the old rows' mean norm, against the bias toward new labels (weight aligning).`,
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'HEAD', rehearsal: REHEARSAL_PER_LABEL, weightAligning: true },
+  },
+  FULL_FINE_TUNE: {
+    description: `Encoder and head trained on new examples plus ${REHEARSAL_PER_LABEL} stored examples per old label (a BERT encoder with AdamW, warm-up and decay, dropout on).`,
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: REHEARSAL_PER_LABEL },
+  },
+  JOINT_RETRAIN: {
+    description:
+      'Encoder and head retrained on all old training data plus the new, as the base model was trained (its schedule, rates, epochs and regularisers): the upper bound when old data is at hand.',
+    settings: { ...DEFAULT_OPTIMISATION, ...NO_EXTRAS, ...BASE_RECIPE, init: 'IMPRINT', trainable: 'FULL_MODEL', rehearsal: 'ALL' },
+  },
+} as const satisfies Record<string, PresetDefinition>;
 
-const INITS: readonly HeadInit[] = ['RANDOM_NORMAL', 'XAVIER', 'ZEROS', 'IMPRINT'];
-const TRAINABLES: readonly Trainable[] = ['NEW_ROWS', 'HEAD', 'FULL_MODEL'];
-const SELECTIONS: readonly ExemplarSelection[] = ['RANDOM', 'HERDING'];
+export type PresetName = keyof typeof PRESET_CATALOGUE;
+/** In the order the API lists them: from the well-known answer to the upper bound. */
+export const PRESET_NAMES = Object.keys(PRESET_CATALOGUE) as PresetName[];
+export const PRESETS = mapPresets((preset) => preset.settings as ExpansionSettings);
+export const PRESET_DESCRIPTIONS = mapPresets((preset) => preset.description);
+
+function mapPresets<T>(of: (preset: PresetDefinition) => T): Record<PresetName, T> {
+  return Object.fromEntries(PRESET_NAMES.map((name) => [name, of(PRESET_CATALOGUE[name])])) as Record<PresetName, T>;
+}
+
+const INITS = Object.keys(HEAD_INITS) as HeadInit[];
+const TRAINABLE_VALUES = Object.keys(TRAINABLES) as Trainable[];
+const SELECTIONS = Object.keys(EXEMPLAR_SELECTIONS) as ExemplarSelection[];
 
 export type ExpansionOverrides = Partial<ExpansionSettings>;
 
@@ -130,11 +209,10 @@ export function resolveExpansionSettings(
   const name = preset ?? 'ORIGINAL_RECIPE';
   if (!PRESET_NAMES.includes(name)) throw new TrainingInputError('preset', `unknown preset ${name}; use one of ${PRESET_NAMES.join(', ')}`);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
-  const trainsEncoder = (defined.trainable ?? PRESETS[name].trainable) === 'FULL_MODEL';
-  const encoderDefaults = trainsEncoder && encoder?.kind === 'bert' ? BERT_FINE_TUNING : {};
+  const encoderDefaults = trainsEncoder((defined.trainable as Trainable | undefined) ?? PRESETS[name].trainable) && encoder?.kind === 'bert' ? BERT_FINE_TUNING : {};
   const settings: ExpansionSettings = { ...PRESETS[name], ...encoderDefaults, ...defined };
   checkOneOf('init', settings.init, INITS);
-  checkOneOf('trainable', settings.trainable, TRAINABLES);
+  checkOneOf('trainable', settings.trainable, TRAINABLE_VALUES);
   checkOneOf('exemplarSelection', settings.exemplarSelection, SELECTIONS);
   if (settings.rehearsal !== 'ALL') checkInteger('rehearsal', settings.rehearsal, 0, 100_000);
   // 0 epochs is how closed-form presets say "no training"; a caller asking for training asks for 1+.
@@ -146,38 +224,29 @@ export function resolveExpansionSettings(
     throw new TrainingInputError('warmupFraction', `warmupFraction must be a share of the steps from 0 up to (not including) 1; got ${settings.warmupFraction}`);
   }
   if (!(settings.weightDecay >= 0 && settings.weightDecay <= 1)) throw new TrainingInputError('weightDecay', `weightDecay must be a number from 0 to 1; got ${settings.weightDecay}`);
+  if (!(settings.tokenDropout >= 0 && settings.tokenDropout < 1)) {
+    throw new TrainingInputError('tokenDropout', `tokenDropout must be a probability from 0 up to (not including) 1; got ${settings.tokenDropout}`);
+  }
+  if (!(settings.headWeightDecay >= 0 && settings.headWeightDecay <= 1)) {
+    throw new TrainingInputError('headWeightDecay', `headWeightDecay must be a number from 0 to 1; got ${settings.headWeightDecay}`);
+  }
   if (settings.encoderLayers !== null) {
-    if (settings.trainable !== 'FULL_MODEL') throw new TrainingInputError('encoderLayers', 'encoderLayers chooses which encoder layers train, so it needs trainable: FULL_MODEL');
+    if (!trainsEncoder(settings.trainable)) {
+      throw new TrainingInputError('encoderLayers', 'encoderLayers chooses which encoder layers train, so it needs a trainable that trains the encoder (FULL_MODEL or NEW_ROWS_AND_ENCODER)');
+    }
     checkInteger('encoderLayers', settings.encoderLayers, 1, 1000);
     if (encoder) checkEncoderLayers(settings.encoderLayers, encoder);
   }
   checkInteger('batchSize', settings.batchSize, 1, 65_536);
   if (settings.earlyStoppingPatience !== null) checkInteger('earlyStoppingPatience', settings.earlyStoppingPatience, 1, 1000);
+  if (settings.biasCalibration !== null && !(settings.biasCalibration >= 0 && settings.biasCalibration < 1)) {
+    throw new TrainingInputError('biasCalibration', `biasCalibration must be a share of old examples from 0 up to (not including) 1; got ${settings.biasCalibration}`);
+  }
   if (settings.distillation !== null) {
     checkPositive('distillation.temperature', settings.distillation.temperature);
     checkPositive('distillation.weight', settings.distillation.weight);
   }
   return settings;
-}
-
-/** encoderLayers must name layers the encoder has: BERT's 1..layers; the embedding bag has none. */
-export function checkEncoderLayers(encoderLayers: number, encoder: EncoderConfig): void {
-  if (encoder.kind !== 'bert') {
-    throw new TrainingInputError('encoderLayers', 'the embedding-bag encoder has no layers to choose from: leave encoderLayers unset');
-  }
-  checkInteger('encoderLayers', encoderLayers, 1, encoder.architecture.layers);
-}
-
-export function checkInteger(field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new TrainingInputError(field, `${field} must be a whole number from ${min} to ${max}; got ${value}`);
-  }
-}
-
-export function checkPositive(field: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0 || value > 1e6) {
-    throw new TrainingInputError(field, `${field} must be a finite number above 0 (and at most 1e6); got ${value}`);
-  }
 }
 
 function checkOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {

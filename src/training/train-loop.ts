@@ -16,9 +16,13 @@ export interface TrainingHooks {
   log?(line: string): void;
 }
 
-/** How the learning rates change over a training: kept as set, or decayed linearly to 0 over all steps. */
-export type LearningRateSchedule = 'CONSTANT' | 'LINEAR_DECAY';
-export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ['CONSTANT', 'LINEAR_DECAY'];
+/** How the learning rates change over a training, with what each value means (the API's enum takes these). */
+export const LEARNING_RATE_SCHEDULE_DESCRIPTIONS = {
+  CONSTANT: 'As set, throughout.',
+  LINEAR_DECAY: "From the set rate down to nearly 0 at the last step (fastText's schedule).",
+} as const;
+export type LearningRateSchedule = keyof typeof LEARNING_RATE_SCHEDULE_DESCRIPTIONS;
+export const LEARNING_RATE_SCHEDULES = Object.keys(LEARNING_RATE_SCHEDULE_DESCRIPTIONS) as LearningRateSchedule[];
 
 export interface LoopSettings {
   epochs: number;

@@ -27,12 +27,16 @@ export const strategyInput = withOneHostileField(
   {
     preset: fc.constantFrom(...PRESETS),
     init: fc.constantFrom('RANDOM_NORMAL', 'XAVIER', 'ZEROS', 'IMPRINT'),
-    trainable: fc.constantFrom('NEW_ROWS', 'HEAD', 'FULL_MODEL'),
+    trainable: fc.constantFrom('NEW_ROWS', 'NEW_ROWS_AND_ENCODER', 'HEAD', 'FULL_MODEL'),
     rehearsalPerLabel: fc.integer({ min: 0, max: 50 }),
     rehearseAllOldData: fc.boolean(),
     exemplarSelection: fc.constantFrom('RANDOM', 'HERDING'),
     distillation: fc.option(fc.record(DISTILLATION), { nil: null }),
     weightAligning: fc.boolean(),
+    biasCalibration: fc.option(fc.double({ min: 0, max: 0.5, noNaN: true }), { nil: null }),
+    tokenDropout: fc.double({ min: 0, max: 0.9, noNaN: true }),
+    balanceNewLabels: fc.boolean(),
+    headWeightDecay: fc.double({ min: 0, max: 1, noNaN: true }),
     ...OPTIMISATION,
   },
   {
@@ -43,6 +47,10 @@ export const strategyInput = withOneHostileField(
     rehearsalPerLabel: hostileNumber,
     rehearseAllOldData: fc.constantFrom(0, 'true'),
     distillation: withOneHostileField(DISTILLATION, { temperature: hostileNumber, weight: hostileNumber }),
+    biasCalibration: hostileNumber,
+    tokenDropout: hostileNumber,
+    headWeightDecay: hostileNumber,
+    balanceNewLabels: fc.constantFrom(0, 'true'),
     ...HOSTILE_OPTIMISATION,
   },
 );

@@ -100,6 +100,19 @@ export class StrategyInput {
   @Field(() => Boolean, { nullable: true, description: 'Rescale the new rows to the old rows\' mean norm after training.' })
   weightAligning?: boolean | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'After training, lower the new rows\' biases until at most this share of old-label examples training did not see (validation, and unused training examples) is predicted new: 0 up to 1; pass null explicitly to turn a preset\'s calibration off.',
+  })
+  biasCalibration?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Repeat each new label\'s examples until it has as many as rehearsal keeps per old label, so that a few new examples are not outweighed by the rehearsed ones.',
+  })
+  balanceNewLabels?: boolean | null;
+
   @Field(() => Int, { nullable: true, description: 'Passes over the training data: 1 to 1000.' })
   epochs?: number | null;
 
@@ -108,7 +121,7 @@ export class StrategyInput {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Learning rate of the encoder when it trains (FULL_MODEL): the embedding table\'s Adam, or BERT\'s AdamW (default 5e-5 on BERT); finite, above 0.',
+    description: 'Learning rate of the encoder when it trains (FULL_MODEL, NEW_ROWS_AND_ENCODER): the embedding table\'s Adam, or BERT\'s AdamW (default 5e-5 on BERT); finite, above 0.',
   })
   encoderLearningRate?: number | null;
 
@@ -121,8 +134,14 @@ export class StrategyInput {
   @Field(() => Float, { nullable: true, description: 'AdamW weight decay of a training BERT encoder\'s weights (not biases or LayerNorm): 0 to 1 (default 0.01 on BERT).' })
   weightDecay?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'FULL_MODEL on a BERT base: train only this many of the top encoder layers (and the pooler); default all, embeddings included.' })
+  @Field(() => Int, { nullable: true, description: 'When a BERT encoder trains (FULL_MODEL, NEW_ROWS_AND_ENCODER): train only this many of the top encoder layers (and the pooler); default all, embeddings included.' })
   encoderLayers?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'While an embedding-bag encoder trains: probability that each token of a training text is dropped from a step: 0 up to 1 (default 0).' })
+  tokenDropout?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'L2 penalty on the trained head weights, as PyTorch Adam\'s weight_decay: 0 to 1 (default 0).' })
+  headWeightDecay?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Examples per step: 1 or more.' })
   batchSize?: number | null;

@@ -47,12 +47,13 @@ export class LaunchResolver {
 
 /** GraphQL input to the engine's overrides: an omitted or null field keeps the preset's value, except where null means "off". */
 function strategyRequest(input: StrategyInput): StrategyRequest {
-  const { preset, rehearsalPerLabel, rehearseAllOldData, distillation, earlyStoppingPatience, ...rest } = input;
+  const { preset, rehearsalPerLabel, rehearseAllOldData, distillation, earlyStoppingPatience, biasCalibration, ...rest } = input;
   const overrides: ExpansionOverrides = definedOnly(rest);
   if (rehearseAllOldData) overrides.rehearsal = 'ALL';
   else if (rehearsalPerLabel !== undefined && rehearsalPerLabel !== null) overrides.rehearsal = rehearsalPerLabel;
   if (distillation !== undefined) overrides.distillation = distillation && { temperature: distillation.temperature, weight: distillation.weight };
   if (earlyStoppingPatience !== undefined) overrides.earlyStoppingPatience = earlyStoppingPatience;
+  if (biasCalibration !== undefined) overrides.biasCalibration = biasCalibration;
   return { preset, overrides };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EncoderPass, EncoderTraining, EncoderTrainingOptions } from '../encoder-training.js';
-import { checkEncoderLayers } from '../settings.js';
+import { checkEncoderLayers } from '../setting-checks.js';
 import { AdamW } from '../optimizers.js';
 import type { Random } from '../random.js';
 import { BertEncoder, bertTokenizer, encodeWithBert, releaseInferenceNetworks } from './bert-encoder.js';

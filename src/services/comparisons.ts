@@ -1,6 +1,8 @@
 import { DataSource, In } from 'typeorm';
-import { EpochMetric, Run, RunStatus } from '../entities/index.js';
+import { Checkpoint, EpochMetric, Run, RunStatus } from '../entities/index.js';
+import type { EncoderConfig, PresetName } from '../training/index.js';
 import { badInput, notFound, requireId } from './errors.js';
+import { SettingDifference, settingDifferences, StoredStrategySettings, variantOf } from './setting-differences.js';
 
 /** Final metrics a leaderboard can rank by, with the direction in which they are better. */
 export const LEADERBOARD_METRICS = {
@@ -21,8 +23,10 @@ type MetricKey = (typeof METRIC_KEYS)[number];
 
 export interface LeaderboardEntry {
   rank: number;
-  preset: string | null;
-  settings: Record<string, unknown>;
+  preset: PresetName;
+  /** Tells settings of one preset apart (setting-differences.ts). */
+  variant: string;
+  settings: StoredStrategySettings;
   seeds: number[];
   runs: Run[];
   /** Mean over the entry's runs of the ranked metric; null where it does not apply. */
@@ -57,14 +61,20 @@ export class ComparisonService {
       const key = JSON.stringify(sortKeys(run.settings));
       groups.set(key, [...(groups.get(key) ?? []), run]);
     }
+    // Every run of an experiment starts from its base checkpoint (it cannot change once there are runs).
+    const baseId = runs[0]?.baseCheckpointId;
+    const base = baseId ? await this.dataSource.getRepository(Checkpoint).findOneBy({ id: baseId }) : null;
+    const encoder = (base?.encoder ?? null) as EncoderConfig | null;
     const { key, better } = LEADERBOARD_METRICS[metric];
     const direction = (order ?? better) === 'DESC' ? -1 : 1;
     const entries = [...groups.values()].map((unordered) => {
       const group = unordered.sort((a, b) => a.seed - b.seed);
       const values = group.map((run) => run.finalMetrics?.[key] ?? null).filter((value): value is number => value !== null);
+      const settings = group[0].settings as unknown as StoredStrategySettings;
       return {
-        preset: (group[0].settings.preset as string | undefined) ?? null,
-        settings: group[0].settings,
+        preset: settings.preset,
+        variant: variantOf(settings, encoder),
+        settings,
         seeds: group.map((run) => run.seed),
         runs: group,
         value: mean(values),
@@ -82,7 +92,7 @@ export class ComparisonService {
   }
 
   /** The runs in the order given, the settings on which they differ, and each one's epochs. */
-  async compare(ids: string[]): Promise<{ runs: Run[]; differingSettings: Array<{ key: string; values: unknown[] }>; series: RunSeries[] }> {
+  async compare(ids: string[]): Promise<{ runs: Run[]; differingSettings: SettingDifference[]; series: RunSeries[] }> {
     if (ids.length === 0 || ids.length > MAX_COMPARED) throw badInput('ids', `compare 1 to ${MAX_COMPARED} runs; got ${ids.length}`);
     ids.forEach((id, i) => requireId(id, `ids[${i}]`));
     const found = await this.dataSource.getRepository(Run).findBy({ id: In(ids) });
@@ -93,10 +103,7 @@ export class ComparisonService {
       return run;
     });
     const epochs = await this.dataSource.getRepository(EpochMetric).find({ where: { runId: In(ids) }, order: { epoch: 'ASC' } });
-    const keys = [...new Set(runs.flatMap((run) => Object.keys({ ...run.settings, seed: run.seed })))].sort();
-    const differingSettings = keys
-      .map((key) => ({ key, values: runs.map((run) => ({ ...run.settings, seed: run.seed })[key] ?? null) }))
-      .filter(({ values }) => new Set(values.map((value) => JSON.stringify(value))).size > 1);
+    const differingSettings = settingDifferences(runs.map((run) => ({ ...run.settings, seed: run.seed })));
     return { runs, differingSettings, series: runs.map((run) => ({ run, epochs: epochs.filter((epoch) => epoch.runId === run.id) })) };
   }
 }

@@ -8,6 +8,7 @@ import { encoderSpeedAgainstReference } from '../bench/encoder-speed.js';
 import { requireReferenceScript } from '../bench/reference-script.js';
 import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
 import { loadBenchDataset } from '../bench/load-dataset.js';
+import { benchRecommendations, recommendationText } from '../bench/recommendation-report.js';
 import { RunRecord, summarise, summaryTable } from '../bench/report.js';
 import { defaultS2NewLabels, defaultS3Steps } from '../bench/scenarios.js';
 import { compareWithTorch, torchComparisonTable } from '../bench/torch-comparison.js';
@@ -41,6 +42,8 @@ Options:
   --strategies A,B,...     presets to run (default all: ${PRESET_NAMES.join(', ')})
   --seeds <n>              seeds 0..n-1 (default 3)
   --json <file>            also write every run and a summary as JSON
+  --max-forgetting <share> s1, s2: the forgetting budget the recommendation section decides for, as a
+                           share of old-label accuracy from 0 to 1 (default 0.01, one point)
   --epochs <n>             base scenario only: override the epochs
   --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)
   --python <path>          the Python with torch for reference scripts (default /usr/bin/python3)
@@ -77,6 +80,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       texts: { type: 'string' },
       threads: { type: 'string' },
       'no-reference': { type: 'boolean' },
+      'max-forgetting': { type: 'string' },
     },
   });
   const [scenario] = positionals;
@@ -170,8 +174,10 @@ export async function benchCommand(args: string[]): Promise<void> {
     return name as PresetName;
   });
   const seeds = Array.from({ length: integer(values.seeds, 3, '--seeds') }, (_, i) => i);
+  const maxForgetting = share(values['max-forgetting'], 0.01, '--max-forgetting');
   const common = { dataset, strategies, seeds, backend, log };
   log(`${scenario} on ${dataset.name}: ${dataset.labels.length} labels, ${strategies.length} strategies, ${seeds.length} seeds, backend ${backend.backend}`);
+  if (dataset.carvedValidation > 0) log(`the file gives some labels no validation rows: ${dataset.carvedValidation} of their train rows (a tenth of each) are validation`);
   const started = performance.now();
   let records: RunRecord[];
   if (scenario === 's1') {
@@ -188,11 +194,31 @@ export async function benchCommand(args: string[]): Promise<void> {
     ? (['finalAccuracy', 'averageIncrementalAccuracy', 'forgetting', 'seconds'] as const)
     : (['oldAccuracy', 'newAccuracy', 'overallAccuracy', 'forgetting', 'intrusion', 'seconds'] as const);
   console.log(summaryTable(summary, metrics));
+  const recommendations = scenario === 's3' ? [] : benchRecommendations(records, maxForgetting);
+  if (recommendations.length > 0) console.log(`\n${recommendationText(recommendations)}`);
   console.log(`\n${records.length} runs in ${wallSeconds.toFixed(1)} s`);
   if (values.json) {
-    const output = { scenario, dataset: dataset.name, backend: backend.backend, versions: backend.versions, wallSeconds, command: `headroom bench ${args.join(' ')}`, records, summary };
+    const output = {
+      scenario,
+      dataset: dataset.name,
+      carvedValidation: dataset.carvedValidation,
+      backend: backend.backend,
+      versions: backend.versions,
+      wallSeconds,
+      command: `headroom bench ${args.join(' ')}`,
+      records,
+      summary,
+      recommendations,
+    };
     fs.writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
   }
+}
+
+function share(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!(value.trim() !== '' && parsed >= 0 && parsed <= 1)) throw new Error(`${name} must be a share from 0 to 1 (0.01 is one point of accuracy), got ${value}`);
+  return parsed;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {

@@ -155,6 +155,7 @@ export class LaunchService {
         error: null,
         finalMetrics: null,
         perLabelAccuracy: null,
+        outcomes: null,
         attempts: 0,
         startedAt: null,
         finishedAt: null,

@@ -38,6 +38,9 @@ export class LeaderboardEntryObject {
   @Field(() => Preset, { description: 'The preset the setting started from.' })
   preset: PresetName;
 
+  @Field({ description: 'Identifies the setting (a hash of its resolved settings): what compareStrategies takes and recommendation returns.' })
+  settingsKey: string;
+
   @Field({
     description:
       'The setting\'s name: its preset and, in brackets, the settings where it departs from that preset on this base model, formatted as in ' +

@@ -9,7 +9,7 @@ type Interval = { low: number; high: number } | null;
 const METRICS = 'oldAccuracy newAccuracy overallAccuracy forgetting intrusion';
 const INTERVALS = 'intervals { newAccuracy { low high } oldAccuracy { low high } forgetting { low high } }';
 const DIFFERENCE = 'difference interval { low high } excludesZero';
-const SCORES = `strategy { settingsKey preset seeds } runs newAccuracy oldAccuracy forgetting ${INTERVALS}`;
+const SCORES = `strategy { settingsKey preset variant seeds } runs newAccuracy oldAccuracy forgetting ${INTERVALS}`;
 const RECOMMENDATION = `maxForgetting decidedOn fitsBudget reason probabilityBest cannotTellApart cannotTellApartNote
   strategy { ${SCORES} } runnerUp { ${SCORES} } newAccuracyDifference { ${DIFFERENCE} } unscored { settingsKey preset }`;
 
@@ -59,7 +59,7 @@ describe('per-example outcomes: intervals, paired comparisons and a recommendati
   async function runsOf(id: string) {
     const { experiment, runs } = await server.ok(
       `query($id: ID!) {
-        experiment(id: $id) { leaderboard(metric: NEW_ACCURACY) { settingsKey preset seeds means { oldAccuracy newAccuracy forgetting } ${INTERVALS} runs { id } } }
+        experiment(id: $id) { leaderboard(metric: NEW_ACCURACY) { settingsKey preset variant seeds means { oldAccuracy newAccuracy forgetting } ${INTERVALS} runs { id } } }
         runs(filter: { experimentId: $id }, first: 50) { nodes { id seed finalMetrics { ${METRICS} } test: outcomeMetrics(split: TEST) { ${METRICS} } validation: outcomeMetrics(split: VALIDATION) { ${METRICS} } } }
       }`,
       { id },
@@ -69,6 +69,7 @@ describe('per-example outcomes: intervals, paired comparisons and a recommendati
     return (experiment.leaderboard as Array<{
       settingsKey: string;
       preset: string;
+      variant: string;
       seeds: number[];
       means: Record<'oldAccuracy' | 'newAccuracy' | 'forgetting', number>;
       intervals: Record<'oldAccuracy' | 'newAccuracy' | 'forgetting', Interval>;
@@ -175,7 +176,7 @@ describe('per-example outcomes: intervals, paired comparisons and a recommendati
     assert.ok(close(result.strategy.forgetting, chosen.forgetting));
     if (chosen.testNewAccuracy !== chosen.newAccuracy) assert.notEqual(result.strategy.newAccuracy, chosen.testNewAccuracy);
     assert.equal(result.strategy.strategy.preset, chosen.entry.preset);
-    assert.ok(result.reason.startsWith(`Use ${chosen.entry.preset} (settings ${chosen.entry.settingsKey}): it `), result.reason);
+    assert.ok(result.reason.startsWith(`Use ${chosen.entry.variant}: it `), result.reason);
     assert.ok(result.reason.includes(`gets ${chosen.newAccuracy.toFixed(2)} of the new labels right (validation numbers, mean of 2 runs)`), result.reason);
     assert.ok(result.runnerUp, 'everything fits a budget of 1: there is a runner-up');
     assert.ok(result.probabilityBest >= 0 && result.probabilityBest <= 1);
@@ -229,7 +230,7 @@ describe('per-example outcomes: intervals, paired comparisons and a recommendati
     assert.ok(Math.abs(result.probabilityBest - 0.5) < 0.01, `always tied, so about half: ${result.probabilityBest}`);
     assert.equal(
       result.cannotTellApartNote,
-      `IMPRINT_ONLY (settings ${result.strategy.strategy.settingsKey}) and the runner-up IMPRINT_ONLY (settings ${result.runnerUp.strategy.settingsKey}) cannot be told apart on validation new-label accuracy: the 95% interval of their difference, +0.000 to +0.000, contains 0.`,
+      `${result.strategy.strategy.variant} and the runner-up ${result.runnerUp.strategy.variant} cannot be told apart on validation new-label accuracy: the 95% interval of their difference, +0.000 to +0.000, contains 0.`,
     );
   });
 
@@ -242,7 +243,7 @@ describe('per-example outcomes: intervals, paired comparisons and a recommendati
     assert.equal(result.strategy, null);
     assert.equal(result.fitsBudget, false);
     assert.equal(result.unscored.length, 1);
-    assert.match(result.reason, /^No strategy can be recommended: no run has validation outcomes of both old and new labels to decide on; 1 strategy without validation outcomes of old and new labels \(IMPRINT_ONLY \(settings [0-9a-f]{12}\)\) could not be considered, and test numbers are never used to choose/);
+    assert.match(result.reason, /^No strategy can be recommended: no run has validation outcomes of both old and new labels to decide on; 1 strategy without validation outcomes of old and new labels \(IMPRINT_ONLY\) could not be considered, and test numbers are never used to choose/);
     const { experiment } = await server.ok(`query($id: ID!) { experiment(id: $id) { leaderboard { ${INTERVALS} } } }`, { id: old.experimentId });
     assert.deepEqual(experiment.leaderboard[0].intervals, { newAccuracy: null, oldAccuracy: null, forgetting: null });
   });

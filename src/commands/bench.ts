@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { measureApiLoad } from '../bench/api-load.js';
 import { benchBase } from '../bench/base.js';
+import { measureDashboardLoad } from '../bench/dashboard-load.js';
 import { bertParity } from '../bench/bert-parity.js';
 import { encoderSpeedAgainstReference } from '../bench/encoder-speed.js';
 import { requireReferenceScript } from '../bench/reference-script.js';
@@ -31,6 +32,9 @@ Scenarios (../shared/BENCHMARK.md):
           figures at the same thread count (its speed command; skip with --no-reference)
   api     query latency of a running server (--url, default http://127.0.0.1:4000) for --seconds
           (default 30) with --concurrency clients (default 4); no --data needed
+  dashboard the dashboard's first load from a running server (--url, default http://127.0.0.1:4000/,
+          any page such as .../#/experiments/<id>) in Chromium: bytes it downloads, and
+          navigation to load event over --loads visits with an empty cache (default 20)
 
 Options:
   --data <csv>             a text,label,split CSV (required)
@@ -66,6 +70,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       url: { type: 'string' },
       seconds: { type: 'string' },
       concurrency: { type: 'string' },
+      loads: { type: 'string' },
       python: { type: 'string' },
       reference: { type: 'string' },
       out: { type: 'string' },
@@ -81,6 +86,12 @@ export async function benchCommand(args: string[]): Promise<void> {
   const [scenario] = positionals;
   if (scenario === 'api') {
     const result = await measureApiLoad(values.url ?? 'http://127.0.0.1:4000', integer(values.seconds, 30, '--seconds'), integer(values.concurrency, 4, '--concurrency'));
+    console.log(JSON.stringify(result, null, 2));
+    if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
+    return;
+  }
+  if (scenario === 'dashboard') {
+    const result = await measureDashboardLoad(values.url ?? 'http://127.0.0.1:4000/', integer(values.loads, 20, '--loads'));
     console.log(JSON.stringify(result, null, 2));
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
     return;

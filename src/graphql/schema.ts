@@ -15,7 +15,7 @@ import { LabelSetResolver } from './resolvers/label-set.resolver.js';
 import { LaunchResolver } from './resolvers/launch.resolver.js';
 import { RunProgressResolver } from './resolvers/run-progress.resolver.js';
 import { RunResolver } from './resolvers/run.resolver.js';
-import { ExperimentStatisticsResolver, LeaderboardEntryStatisticsResolver, RunOutcomesResolver } from './resolvers/strategy-statistics.resolver.js';
+import { ExperimentStatisticsResolver, LeaderboardEntryStatisticsResolver, RunOutcomesResolver, StrategySettingsResolver } from './resolvers/strategy-statistics.resolver.js';
 
 export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema> {
   return buildSchema({
@@ -32,6 +32,7 @@ export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema>
       ExperimentStatisticsResolver,
       LeaderboardEntryStatisticsResolver,
       RunOutcomesResolver,
+      StrategySettingsResolver,
     ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     validate: false,

@@ -1,7 +1,9 @@
 import { DataSource, In } from 'typeorm';
 import { EpochMetric, Run } from '../entities/index.js';
+import type { PresetName } from '../training/index.js';
 import { mean, spread } from '../training/index.js';
 import { badInput, notFound, requireId } from './errors.js';
+import { SettingDifference, settingDifferences, StoredStrategySettings } from './setting-differences.js';
 import { experimentStrategies } from './strategies.js';
 
 /** Final metrics a leaderboard can rank by, with the direction in which they are better. */
@@ -25,8 +27,10 @@ export interface LeaderboardEntry {
   rank: number;
   /** Identifies the setting, as Strategy.settingsKey does. */
   settingsKey: string;
-  preset: string | null;
-  settings: Record<string, unknown>;
+  preset: PresetName;
+  /** Tells settings of one preset apart (setting-differences.ts). */
+  variant: string;
+  settings: StoredStrategySettings;
   seeds: number[];
   runs: Run[];
   /** Mean over the entry's runs of the ranked metric; null where it does not apply. */
@@ -55,9 +59,10 @@ export class ComparisonService {
     const { key, better } = LEADERBOARD_METRICS[metric];
     const direction = (order ?? better) === 'DESC' ? -1 : 1;
     const valuesOf = (group: Run[], name: MetricKey) => group.map((run) => run.finalMetrics?.[name] ?? null).filter((value): value is number => value !== null);
-    const entries = (await experimentStrategies(this.dataSource, experimentId)).map(({ settingsKey, preset, settings, seeds, runs: group }) => ({
+    const entries = (await experimentStrategies(this.dataSource, experimentId)).map(({ settingsKey, preset, variant, settings, seeds, runs: group }) => ({
       settingsKey,
       preset,
+      variant,
       settings,
       seeds,
       runs: group,
@@ -73,7 +78,7 @@ export class ComparisonService {
   }
 
   /** The runs in the order given, the settings on which they differ, and each one's epochs. */
-  async compare(ids: string[]): Promise<{ runs: Run[]; differingSettings: Array<{ key: string; values: unknown[] }>; series: RunSeries[] }> {
+  async compare(ids: string[]): Promise<{ runs: Run[]; differingSettings: SettingDifference[]; series: RunSeries[] }> {
     if (ids.length === 0 || ids.length > MAX_COMPARED) throw badInput('ids', `compare 1 to ${MAX_COMPARED} runs; got ${ids.length}`);
     ids.forEach((id, i) => requireId(id, `ids[${i}]`));
     const found = await this.dataSource.getRepository(Run).findBy({ id: In(ids) });
@@ -84,10 +89,7 @@ export class ComparisonService {
       return run;
     });
     const epochs = await this.dataSource.getRepository(EpochMetric).find({ where: { runId: In(ids) }, order: { epoch: 'ASC' } });
-    const keys = [...new Set(runs.flatMap((run) => Object.keys({ ...run.settings, seed: run.seed })))].sort();
-    const differingSettings = keys
-      .map((key) => ({ key, values: runs.map((run) => ({ ...run.settings, seed: run.seed })[key] ?? null) }))
-      .filter(({ values }) => new Set(values.map((value) => JSON.stringify(value))).size > 1);
+    const differingSettings = settingDifferences(runs.map((run) => ({ ...run.settings, seed: run.seed })));
     return { runs, differingSettings, series: runs.map((run) => ({ run, epochs: epochs.filter((epoch) => epoch.runId === run.id) })) };
   }
 }

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Run, RunStatus } from '../entities/index.js';
+import { Checkpoint, Run, RunStatus } from '../entities/index.js';
+import type { EncoderConfig, PresetName } from '../training/index.js';
+import { StoredStrategySettings, variantOf } from './setting-differences.js';
 
 /** An experiment's runs that share their resolved settings, seeds pooled: one leaderboard entry. */
 export interface Strategy {
   /** Names the setting across leaderboards, comparisons and recommendations: a hash of its resolved settings. */
   settingsKey: string;
-  preset: string | null;
-  settings: Record<string, unknown>;
+  preset: PresetName;
+  /** Tells settings of one preset apart (setting-differences.ts). */
+  variant: string;
+  settings: StoredStrategySettings;
   /** Ordered by seed. */
   runs: Run[];
   seeds: number[];
@@ -23,11 +27,14 @@ export async function experimentStrategies(dataSource: DataSource, experimentId:
     .orderBy('run.created_at', 'ASC')
     .addOrderBy('run.id', 'ASC')
     .getMany();
-  return groupStrategies(runs);
+  // Every run of an experiment starts from its base checkpoint (it cannot change once there are runs).
+  const baseId = runs[0]?.baseCheckpointId;
+  const base = baseId ? await dataSource.getRepository(Checkpoint).findOneBy({ id: baseId }) : null;
+  return groupStrategies(runs, (base?.encoder ?? null) as EncoderConfig | null);
 }
 
 /** Groups runs by their resolved settings (key order ignored), in the order each setting first appears. */
-function groupStrategies(runs: readonly Run[]): Strategy[] {
+function groupStrategies(runs: readonly Run[], encoder: EncoderConfig | null): Strategy[] {
   const groups = new Map<string, Run[]>();
   for (const run of runs) {
     const key = JSON.stringify(sortKeys(run.settings));
@@ -35,10 +42,12 @@ function groupStrategies(runs: readonly Run[]): Strategy[] {
   }
   return [...groups.entries()].map(([key, group]) => {
     const sorted = group.sort((a, b) => a.seed - b.seed);
+    const settings = sorted[0].settings as unknown as StoredStrategySettings;
     return {
       settingsKey: createHash('sha256').update(key).digest('hex').slice(0, 12),
-      preset: (sorted[0].settings.preset as string | undefined) ?? null,
-      settings: sorted[0].settings,
+      preset: settings.preset,
+      variant: variantOf(settings, encoder),
+      settings,
       runs: sorted,
       seeds: sorted.map((run) => run.seed),
     };

@@ -99,10 +99,7 @@ export class StrategyStatistics {
         strategies.map((strategy) => ({ key: strategy.settingsKey, runs: bySeed(strategy.runs, 'VALIDATION') })),
         maxForgetting,
       );
-      const nameOf = (key: string) => {
-        const strategy = byKey.get(key)!;
-        return `${strategy.preset ?? 'custom settings'} (settings ${strategy.settingsKey})`;
-      };
+      const nameOf = (key: string) => byKey.get(key)!.variant;
       const { reason, tie } = describeRecommendation(result, nameOf);
       const scored = (score: StrategyScore | null): ScoredStrategy | null =>
         score && { strategy: byKey.get(score.key)!, runs: score.runs, ...score.means, intervals: score.intervals };

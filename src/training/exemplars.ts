@@ -66,3 +66,13 @@ function herd(examples: number[], count: number, features: Float32Array, dim: nu
   }
   return picked;
 }
+
+/**
+ * Each label's rows among `rows`, cycled until the label has `count` of them (rounded up), so a
+ * label with ten examples weighs in training as much as an old label's rehearsed ones.
+ */
+export function repeatToCount(rows: number[], labels: Int32Array, count: number): number[] {
+  const byLabel = new Map<number, number[]>();
+  for (const row of rows) byLabel.set(labels[row], [...(byLabel.get(labels[row]) ?? []), row]);
+  return [...byLabel.values()].flatMap((own) => Array.from({ length: Math.max(own.length, Math.ceil(count)) }, (_, i) => own[i % own.length]));
+}

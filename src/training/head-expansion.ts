@@ -3,7 +3,7 @@ import { checkSplitData, SplitData } from './data.js';
 import { startEncoderTraining, tokenizeTexts } from './encoders.js';
 import { TrainingInputError } from './errors.js';
 import { EpochMetrics, headScorer, measure, Scorer } from './evaluation.js';
-import { selectExemplars } from './exemplars.js';
+import { repeatToCount, selectExemplars } from './exemplars.js';
 import { encodeTexts, FeatureCache } from './features.js';
 import { encodeTextsInParallel, ParallelEncoding } from './parallel-encoding.js';
 import { calibrateNewBiases } from './calibration.js';
@@ -210,16 +210,6 @@ function checkTargetLabels(oldLabels: string[], labels: string[]): void {
   }
   const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
   if (duplicate !== undefined) throw new TrainingInputError('labels', `label ${JSON.stringify(duplicate)} appears twice`);
-}
-
-/**
- * Each label's rows among `rows`, cycled until the label has `count` of them (rounded up), so a
- * label with ten examples weighs in training as much as an old label's rehearsed ones.
- */
-function repeatToCount(rows: number[], labels: Int32Array, count: number): number[] {
-  const byLabel = new Map<number, number[]>();
-  for (const row of rows) byLabel.set(labels[row], [...(byLabel.get(labels[row]) ?? []), row]);
-  return [...byLabel.values()].flatMap((own) => Array.from({ length: Math.max(own.length, Math.ceil(count)) }, (_, i) => own[i % own.length]));
 }
 
 function rowsWhere(labels: Int32Array, keep: (label: number) => boolean): number[] {

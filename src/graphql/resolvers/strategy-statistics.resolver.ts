@@ -13,7 +13,10 @@ import {
   OutcomeMetricsObject,
   RecommendationObject,
   StrategyComparisonObject,
+  StrategyObject,
 } from '../types/strategy-statistics.js';
+import { StrategySettingsObject, strategySettingsOf } from '../types/run-settings.js';
+import type { Strategy } from '../../services/strategies.js';
 
 /** What the per-example outcomes of runs add to experiments, leaderboards and runs: intervals, paired comparisons, a recommendation. */
 @Resolver(() => ExperimentObject)
@@ -42,6 +45,14 @@ export class ExperimentStatisticsResolver {
   ) {
     const { differences, ...comparison } = await services.strategyStatistics.compare(experiment.id, first, second, split);
     return { ...comparison, ...differences };
+  }
+}
+
+@Resolver(() => StrategyObject)
+export class StrategySettingsResolver {
+  @FieldResolver(() => StrategySettingsObject, { description: 'The resolved settings its runs share.' })
+  settings(@Root() strategy: Strategy) {
+    return strategySettingsOf(strategy.settings);
   }
 }
 

@@ -1,5 +1,7 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { PresetName } from '../../training/index.js';
+import { Preset } from '../training-enums.js';
+import { StrategySettingsObject } from './run-settings.js';
 
 export const EvaluationSplitEnum = { VALIDATION: 'VALIDATION', TEST: 'TEST' } as const;
 registerEnumType(EvaluationSplitEnum, {
@@ -59,11 +61,14 @@ export class StrategyObject {
   @Field({ description: 'Identifies the setting (a hash of its resolved settings), as LeaderboardEntry.settingsKey does.' })
   settingsKey: string;
 
-  @Field(() => String, { nullable: true, description: 'The preset the setting started from.' })
-  preset: string | null;
+  @Field(() => Preset, { description: 'The preset the setting started from.' })
+  preset: PresetName;
 
-  @Field(() => GraphQLJSONObject, { description: 'The resolved settings its runs share.' })
-  settings: Record<string, unknown>;
+  @Field({ description: 'The setting\'s name, as LeaderboardEntry.variant gives it.' })
+  variant: string;
+
+  @Field(() => StrategySettingsObject, { description: 'The resolved settings its runs share.' })
+  settings: StrategySettingsObject;
 
   @Field(() => [Int], { description: 'Seeds of its succeeded runs.' })
   seeds: number[];

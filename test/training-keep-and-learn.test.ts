@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { selectBackend } from '../src/training/backend.js';
+import { calibrateNewBiases } from '../src/training/calibration.js';
+import { TrainingInputError } from '../src/training/errors.js';
+import { repeatToCount } from '../src/training/exemplars.js';
+import { encodeTexts } from '../src/training/features.js';
+import { expandHead } from '../src/training/head-expansion.js';
+import { headLogits } from '../src/training/logits.js';
+import type { EmbeddingBagEncoder, LinearHead } from '../src/training/model.js';
+import { Random } from '../src/training/random.js';
+import { resolveExpansionSettings } from '../src/training/settings.js';
+import { s1Scenario, S1Scenario } from './support/s1-scenario.js';
+
+/** How many of `rows` score a new label (index >= oldCount) above every old one. */
+function predictedNew(logits: Float32Array, labels: number, oldCount: number): number {
+  let count = 0;
+  for (let row = 0; row < logits.length / labels; row++) {
+    const scores = logits.subarray(row * labels, (row + 1) * labels);
+    const best = scores.indexOf(Math.max(...scores));
+    if (best >= oldCount) count++;
+  }
+  return count;
+}
+
+describe('strategies that keep old labels and learn new ones', () => {
+  let scenario: S1Scenario;
+  before(async () => {
+    await selectBackend('wasm');
+    scenario = await s1Scenario(21);
+  });
+
+  test('NEW_ROWS_AND_ENCODER trains a copy of the encoder and the new rows; old rows and biases stay bit-identical', async () => {
+    const { base, labels, data } = scenario;
+    const tableBefore = base.encoder.table.slice();
+    const settings = resolveExpansionSettings('IMPRINT_FROZEN', { trainable: 'NEW_ROWS_AND_ENCODER', epochs: 3, rehearsal: 5 });
+    const result = await expandHead({ labels, settings, seed: 2 }, base, data);
+    const oldCount = base.labels.length;
+    assert.deepEqual(base.encoder.table, tableBefore, 'the base model was changed');
+    assert.notDeepEqual((result.model.encoder as EmbeddingBagEncoder).table, tableBefore, 'the encoder did not train');
+    assert.deepEqual(result.model.head.weight.subarray(0, oldCount * base.head.dim), base.head.weight, 'old rows moved');
+    assert.deepEqual(result.model.head.bias.subarray(0, oldCount), base.head.bias, 'old biases moved');
+    assert.ok(result.final.oldLogitDrift! > 0, 'old logits move with the encoder even though their rows do not');
+  });
+
+  test('bias calibration lowers only the new biases, by the least amount that caps the share of old examples predicted new', () => {
+    const random = new Random(4);
+    const oldCount = 6;
+    const labels = 8;
+    const dim = 5;
+    const head: LinearHead = {
+      dim,
+      weight: Float32Array.from({ length: labels * dim }, () => random.normal()),
+      // New rows start far ahead, so that without calibration they take most old examples.
+      bias: Float32Array.from({ length: labels }, (_, j) => (j >= oldCount ? 3 : 0)),
+    };
+    const examples = 200;
+    const features = Float32Array.from({ length: examples * dim }, () => random.normal());
+    const before = headLogits(features, head);
+    assert.ok(predictedNew(before, labels, oldCount) > examples / 2, 'the uncalibrated new rows should take most examples');
+    for (const share of [0, 0.01, 0.1, 0.5]) {
+      const calibrated = calibrateNewBiases(head, oldCount, before, share);
+      const taken = predictedNew(headLogits(features, calibrated), labels, oldCount);
+      assert.ok(taken <= Math.floor(share * examples), `share ${share}: ${taken} of ${examples} old examples still predicted new`);
+      assert.deepEqual(calibrated.weight, head.weight);
+      assert.deepEqual(calibrated.bias.subarray(0, oldCount), head.bias.subarray(0, oldCount), 'old biases changed');
+      const shift = head.bias[oldCount] - calibrated.bias[oldCount];
+      assert.ok(shift > 0 && calibrated.bias.subarray(oldCount).every((b, k) => Math.abs(head.bias[oldCount + k] - b - shift) < 1e-6), 'new biases move together');
+      // The least amount: a slightly smaller shift would let one more example through.
+      const lighter = { ...calibrated, bias: calibrated.bias.map((b, j) => (j >= oldCount ? b + shift * 0.01 + 1e-3 : b)) };
+      assert.ok(predictedNew(headLogits(features, lighter), labels, oldCount) > taken || taken === Math.floor(share * examples), `share ${share}: the shift was larger than needed`);
+    }
+    const alreadyShy = { ...head, bias: head.bias.map((b, j) => (j >= oldCount ? -100 : b)) };
+    assert.deepEqual(calibrateNewBiases(alreadyShy, oldCount, headLogits(features, alreadyShy), 0.01).bias, alreadyShy.bias, 'a bias is never raised');
+  });
+
+  test('a calibrated expansion predicts at most the set share of validation old examples as new; without validation old examples it is refused', async () => {
+    const { base, labels, data } = scenario;
+    const oldCount = base.labels.length;
+    const share = 0.02;
+    // Random rows trained on the new examples alone take many old examples: something to calibrate.
+    const settings = resolveExpansionSettings('ORIGINAL_RECIPE', { epochs: 4, biasCalibration: share });
+    const result = await expandHead({ labels, settings, seed: 3 }, base, data);
+    const oldRows = [...data.validation.labels.keys()].filter((row) => data.validation.labels[row] < oldCount);
+    const features = encodeTexts(result.model.encoder, oldRows.map((row) => data.validation.texts[row]));
+    const taken = predictedNew(headLogits(features, result.model.head), labels.length, oldCount);
+    assert.ok(taken <= Math.floor(share * oldRows.length), `${taken} of ${oldRows.length} validation old examples predicted new`);
+    const uncalibrated = await expandHead({ labels, settings: { ...settings, biasCalibration: null }, seed: 3 }, base, data);
+    assert.ok(result.model.head.bias[oldCount] < uncalibrated.model.head.bias[oldCount], 'calibration should have had something to do here');
+
+    const noValidation = { ...data, validation: { texts: [], labels: new Int32Array(0) } };
+    await assert.rejects(
+      expandHead({ labels, settings, seed: 3 }, base, noValidation),
+      (error: unknown) => error instanceof TrainingInputError && error.field === 'biasCalibration',
+    );
+  });
+
+  test('balancing repeats each new label\'s examples up to the rehearsed count per old label, never dropping any', () => {
+    const labels = Int32Array.from([0, 0, 0, 5, 5, 6, 0, 5]);
+    const newRows = [3, 4, 5, 7];
+    const balanced = repeatToCount(newRows, labels, 7.5);
+    const ofLabel = (label: number) => balanced.filter((row) => labels[row] === label);
+    assert.deepEqual(ofLabel(5), [3, 4, 7, 3, 4, 7, 3, 4]);
+    assert.deepEqual(ofLabel(6), [5, 5, 5, 5, 5, 5, 5, 5]);
+    assert.deepEqual(repeatToCount(newRows, labels, 1).sort(), [...newRows].sort(), 'a label with more examples than the count keeps them all, once');
+  });
+});

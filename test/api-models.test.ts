@@ -18,11 +18,12 @@ import { RUN_SETTINGS } from './support/settings-selection.js';
 import { syntheticIntents } from './support/synthetic-intents.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { waitForRun } from './support/training-fixtures.js';
+import { PRESET_NAMES } from '../src/training/settings.js';
 
 const TINY = path.join(BERT_FIXTURES, 'tiny');
 const CLI = path.join(__dirname, '..', 'src', 'cli.js');
 const NEW_LABEL = 'new_intent';
-const ALL_PRESETS = ['ORIGINAL_RECIPE', 'FROZEN_OLD_ROWS', 'IMPRINT_ONLY', 'IMPRINT_FROZEN', 'REHEARSAL_HEAD', 'LWF', 'WEIGHT_ALIGNED', 'FULL_FINE_TUNE', 'JOINT_RETRAIN'];
+const ALL_PRESETS = PRESET_NAMES;
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
 
 let scratch: string;

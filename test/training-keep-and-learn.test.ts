@@ -43,7 +43,7 @@ describe('strategies that keep old labels and learn new ones', () => {
     assert.ok(result.final.oldLogitDrift! > 0, 'old logits move with the encoder even though their rows do not');
   });
 
-  test('bias calibration lowers only the new biases, by the least amount that caps the share of old examples predicted new', () => {
+  test('bias calibration lowers only the new biases, by the least amount that brings old-label accuracy within the share of the base model\'s', () => {
     const random = new Random(4);
     const oldCount = 6;
     const labels = 8;
@@ -54,37 +54,72 @@ describe('strategies that keep old labels and learn new ones', () => {
       // New rows start far ahead, so that without calibration they take most old examples.
       bias: Float32Array.from({ length: labels }, (_, j) => (j >= oldCount ? 3 : 0)),
     };
-    const examples = 200;
-    const features = Float32Array.from({ length: examples * dim }, () => random.normal());
-    const before = headLogits(features, head);
-    assert.ok(predictedNew(before, labels, oldCount) > examples / 2, 'the uncalibrated new rows should take most examples');
-    for (const share of [0, 0.01, 0.1, 0.5]) {
-      const calibrated = calibrateNewBiases(head, oldCount, before, share);
-      const taken = predictedNew(headLogits(features, calibrated), labels, oldCount);
-      assert.ok(taken <= Math.floor(share * examples), `share ${share}: ${taken} of ${examples} old examples still predicted new`);
+    const count = 200;
+    const features = Float32Array.from({ length: count * dim }, () => random.normal());
+    const logits = headLogits(features, head);
+    const bestOld = Int32Array.from({ length: count }, (_, row) => {
+      const scores = Array.from(logits.subarray(row * labels, row * labels + oldCount));
+      return scores.indexOf(Math.max(...scores));
+    });
+    const oldAccuracy = (calibrated: LinearHead, truth: Int32Array) => {
+      const after = headLogits(features, calibrated);
+      let right = 0;
+      for (let row = 0; row < count; row++) {
+        const scores = Array.from(after.subarray(row * labels, (row + 1) * labels));
+        if (scores.indexOf(Math.max(...scores)) === truth[row]) right++;
+      }
+      return right / count;
+    };
+    assert.ok(predictedNew(logits, labels, oldCount) > count / 2, 'the uncalibrated new rows should take most examples');
+
+    // The base got 70% right and every example is right once handed back: some may stay new.
+    const baseCorrect = Array.from({ length: count }, (_, row) => row % 10 < 7);
+    for (const share of [0, 0.01, 0.1]) {
+      const calibrated = calibrateNewBiases(head, oldCount, { logits, labels: bestOld, baseCorrect }, share);
+      const accuracy = oldAccuracy(calibrated, bestOld);
+      assert.ok(accuracy >= 0.7 - share - 1e-9, `share ${share}: old accuracy ${accuracy}`);
       assert.deepEqual(calibrated.weight, head.weight);
       assert.deepEqual(calibrated.bias.subarray(0, oldCount), head.bias.subarray(0, oldCount), 'old biases changed');
       const shift = head.bias[oldCount] - calibrated.bias[oldCount];
       assert.ok(shift > 0 && calibrated.bias.subarray(oldCount).every((b, k) => Math.abs(head.bias[oldCount + k] - b - shift) < 1e-6), 'new biases move together');
-      // The least amount: a slightly smaller shift would let one more example through.
-      const lighter = { ...calibrated, bias: calibrated.bias.map((b, j) => (j >= oldCount ? b + shift * 0.01 + 1e-3 : b)) };
-      assert.ok(predictedNew(headLogits(features, lighter), labels, oldCount) > taken || taken === Math.floor(share * examples), `share ${share}: the shift was larger than needed`);
+      // The least amount: a slightly smaller shift leaves old accuracy short of the target.
+      const lighter = { ...calibrated, bias: calibrated.bias.map((b, j) => (j >= oldCount ? b + shift * 1e-3 : b)) };
+      assert.ok(oldAccuracy(lighter, bestOld) < 0.7 - share, `share ${share}: the shift was larger than needed`);
     }
+
+    // Half the examples are wrong even among the old labels (drift): no shift reaches the base's
+    // accuracy, so at most the share is left predicted new.
+    const drifted = bestOld.map((label, row) => (row % 2 === 0 ? (label + 1) % oldCount : label));
+    for (const share of [0, 0.05]) {
+      const calibrated = calibrateNewBiases(head, oldCount, { logits, labels: drifted, baseCorrect: Array.from(drifted, () => true) }, share);
+      assert.ok(predictedNew(headLogits(features, calibrated), labels, oldCount) <= Math.floor(share * count), `share ${share}`);
+    }
+
     const alreadyShy = { ...head, bias: head.bias.map((b, j) => (j >= oldCount ? -100 : b)) };
-    assert.deepEqual(calibrateNewBiases(alreadyShy, oldCount, headLogits(features, alreadyShy), 0.01).bias, alreadyShy.bias, 'a bias is never raised');
+    const shyLogits = headLogits(features, alreadyShy);
+    assert.deepEqual(calibrateNewBiases(alreadyShy, oldCount, { logits: shyLogits, labels: bestOld, baseCorrect }, 0.01).bias, alreadyShy.bias, 'a bias is never raised');
   });
 
-  test('a calibrated expansion predicts at most the set share of validation old examples as new; without validation old examples it is refused', async () => {
+  test('a calibrated expansion keeps validation old-label accuracy within the share of the base model\'s; without validation old examples it is refused', async () => {
     const { base, labels, data } = scenario;
     const oldCount = base.labels.length;
     const share = 0.02;
     // Random rows trained on the new examples alone take many old examples: something to calibrate.
-    const settings = resolveExpansionSettings('ORIGINAL_RECIPE', { epochs: 4, biasCalibration: share });
+    const settings = resolveExpansionSettings('FROZEN_OLD_ROWS', { epochs: 4, biasCalibration: share });
     const result = await expandHead({ labels, settings, seed: 3 }, base, data);
     const oldRows = [...data.validation.labels.keys()].filter((row) => data.validation.labels[row] < oldCount);
-    const features = encodeTexts(result.model.encoder, oldRows.map((row) => data.validation.texts[row]));
-    const taken = predictedNew(headLogits(features, result.model.head), labels.length, oldCount);
-    assert.ok(taken <= Math.floor(share * oldRows.length), `${taken} of ${oldRows.length} validation old examples predicted new`);
+    const texts = oldRows.map((row) => data.validation.texts[row]);
+    const rightOf = (encoder: typeof base.encoder, head: LinearHead) => {
+      const logits = headLogits(encodeTexts(encoder, texts), head);
+      const width = head.bias.length;
+      return oldRows.filter((row, i) => {
+        const scores = Array.from(logits.subarray(i * width, (i + 1) * width));
+        return scores.indexOf(Math.max(...scores)) === data.validation.labels[row];
+      }).length;
+    };
+    // Neither the encoder nor the old rows train here, so handing examples back can reach the target.
+    const lost = rightOf(base.encoder, base.head) - rightOf(result.model.encoder as typeof base.encoder, result.model.head);
+    assert.ok(lost <= Math.floor(share * oldRows.length), `${lost} of ${oldRows.length} validation old examples lost`);
     const uncalibrated = await expandHead({ labels, settings: { ...settings, biasCalibration: null }, seed: 3 }, base, data);
     assert.ok(result.model.head.bias[oldCount] < uncalibrated.model.head.bias[oldCount], 'calibration should have had something to do here');
 

@@ -6,7 +6,6 @@ import {
   expandHead,
   mean,
   MemoryFeatureCache,
-  PresetName,
   resolveBaseSettings,
   resolveExpansionSettings,
   SplitData,
@@ -14,13 +13,14 @@ import {
   TrainingResult,
 } from '../training/index.js';
 import { Random } from '../training/random.js';
+import { BenchStrategy } from './bench-strategies.js';
 import { BenchDataset } from './load-dataset.js';
 import { Progress, RunRecord } from './report.js';
 import { holdOut, incrementalSteps, restrictTo, s1Data } from './scenarios.js';
 
 export interface ExpansionBenchOptions {
   dataset: BenchDataset;
-  strategies: PresetName[];
+  strategies: BenchStrategy[];
   seeds: number[];
   backend: BackendInfo;
   log: (line: string) => void;
@@ -49,7 +49,7 @@ export async function runS1(options: ExpansionBenchOptions & { heldOut: number; 
       const data = s1Data(dataset, oldLabels, newLabel, options.examples, seed);
       for (const strategy of strategies) {
         records.push(await expansionRecord('s1', options, base.model, [newLabel], data, strategy, seed, cache));
-        progress.step(`s1 ${strategy} +${newLabel} seed ${seed}`);
+        progress.step(`s1 ${strategy.name} +${newLabel} seed ${seed}`);
       }
     }
   }
@@ -69,7 +69,7 @@ export async function runS2(options: ExpansionBenchOptions & { newLabels: number
   for (const seed of seeds) {
     for (const strategy of strategies) {
       records.push(await expansionRecord('s2', options, base.model, newLabels, data, strategy, seed, cache));
-      progress.step(`s2 ${strategy} seed ${seed}`);
+      progress.step(`s2 ${strategy.name} seed ${seed}`);
     }
   }
   return records;
@@ -97,13 +97,13 @@ export async function runS3(options: ExpansionBenchOptions & { steps: number }):
       for (let step = 1; step < groups.length; step++) {
         const labels = [...model.labels, ...groups[step]];
         const started = performance.now();
-        last = await expandHead({ labels, settings: resolveExpansionSettings(strategy), seed }, model, restrictTo(dataset, labels), { featureCache: cache });
+        last = await expandHead({ labels, settings: resolveExpansionSettings(strategy.preset, strategy.overrides, model.encoder.config), seed }, model, restrictTo(dataset, labels), { featureCache: cache });
         seconds += (performance.now() - started) / 1000;
         model = last.model;
         steps.push({ step: step + 1, labels: labels.length, accuracy: last.final.overallAccuracy });
-        progress.step(`s3 ${strategy} seed ${seed} step ${step + 1}/${groups.length}`);
+        progress.step(`s3 ${strategy.name} seed ${seed} step ${step + 1}/${groups.length}`);
       }
-      const record = toRecord('s3', options, strategy, seed, groups.slice(1).flat(), last, seconds);
+      const record = toRecord('s3', options, strategy.name, seed, groups.slice(1).flat(), last, seconds);
       record.steps = steps;
       record.finalAccuracy = steps[steps.length - 1].accuracy;
       record.averageIncrementalAccuracy = mean(steps.map((step) => step.accuracy))!;
@@ -132,17 +132,17 @@ async function expansionRecord(
   base: Classifier,
   newLabels: string[],
   data: SplitData,
-  strategy: PresetName,
+  strategy: BenchStrategy,
   seed: number,
   cache: MemoryFeatureCache,
 ): Promise<RunRecord> {
   const started = performance.now();
-  const settings = resolveExpansionSettings(strategy, {}, base.encoder.config);
+  const settings = resolveExpansionSettings(strategy.preset, strategy.overrides, base.encoder.config);
   const result = await expandHead({ labels: [...base.labels, ...newLabels], settings, seed }, base, data, {
     featureCache: cache,
     parallelEncoding: { threads: os.availableParallelism(), backend: options.backend.backend },
   });
-  return toRecord(scenario, options, strategy, seed, newLabels, result, (performance.now() - started) / 1000);
+  return toRecord(scenario, options, strategy.name, seed, newLabels, result, (performance.now() - started) / 1000);
 }
 
 function toRecord(

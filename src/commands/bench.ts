@@ -6,13 +6,14 @@ import { measureDashboardLoad } from '../bench/dashboard-load.js';
 import { bertParity } from '../bench/bert-parity.js';
 import { encoderSpeedAgainstReference } from '../bench/encoder-speed.js';
 import { requireReferenceScript } from '../bench/reference-script.js';
+import { ablationStrategies, presetStrategies } from '../bench/bench-strategies.js';
 import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
 import { loadBenchDataset } from '../bench/load-dataset.js';
 import { benchRecommendations, recommendationText } from '../bench/recommendation-report.js';
 import { RunRecord, summarise, summaryTable } from '../bench/report.js';
 import { defaultS2NewLabels, defaultS3Steps } from '../bench/scenarios.js';
 import { compareWithTorch, torchComparisonTable } from '../bench/torch-comparison.js';
-import { parseBackendChoice, PRESET_NAMES, PresetName, readHuggingFaceFolder, selectBackend } from '../training/index.js';
+import { parseBackendChoice, PRESET_NAMES, readHuggingFaceFolder, selectBackend } from '../training/index.js';
 
 const USAGE = `Usage: headroom bench <scenario> --data <csv> [options]
 
@@ -40,6 +41,8 @@ Options:
   --data <csv>             a text,label,split CSV (required)
   --exclude-label <label>  leave out this label's rows (repeatable), e.g. oos for CLINC150
   --strategies A,B,...     presets to run (default all: ${PRESET_NAMES.join(', ')})
+  --ablate <preset>        s1, s2, s3: instead of --strategies, the preset and the preset without each of its
+                           parts in turn (encoder training, calibration, balancing, distillation, ...)
   --seeds <n>              seeds 0..n-1 (default 3)
   --json <file>            also write every run and a summary as JSON
   --max-forgetting <share> s1, s2: the forgetting budget the recommendation section decides for, as a
@@ -58,6 +61,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       data: { type: 'string' },
       'exclude-label': { type: 'string', multiple: true },
       strategies: { type: 'string' },
+      ablate: { type: 'string' },
       seeds: { type: 'string' },
       json: { type: 'string' },
       seed: { type: 'string' },
@@ -169,10 +173,8 @@ export async function benchCommand(args: string[]): Promise<void> {
     }
     return;
   }
-  const strategies = (values.strategies?.split(',') ?? [...PRESET_NAMES]).map((name) => {
-    if (!PRESET_NAMES.includes(name as PresetName)) throw new Error(`unknown strategy ${name}; use ${PRESET_NAMES.join(', ')}`);
-    return name as PresetName;
-  });
+  if (values.ablate && values.strategies) throw new Error('give --strategies or --ablate, not both');
+  const strategies = values.ablate ? ablationStrategies(values.ablate) : presetStrategies(values.strategies?.split(','));
   const seeds = Array.from({ length: integer(values.seeds, 3, '--seeds') }, (_, i) => i);
   const maxForgetting = share(values['max-forgetting'], 0.01, '--max-forgetting');
   const common = { dataset, strategies, seeds, backend, log };

@@ -175,12 +175,17 @@ async function expand(
     /**
      * Calibrated on the validation split's old-label examples: training never saw them, and neither
      * did the base model, whereas old training examples the base model fitted would understate
-     * how many old examples the new rows take.
+     * what the new rows take from the old labels.
      */
     const calibrate = (aligned: LinearHead) => {
       const rows = rowsWhere(validation.labels, (label) => label < oldCount);
       const features = encoderTraining ? model.encode(tokensOf(rows.map((row) => encoderTraining.data.validation.texts[row]))) : gatherRows(validation.features, dim, rows);
-      return calibrateNewBiases(aligned, oldCount, headLogits(features, aligned), settings.biasCalibration!);
+      const examples = {
+        logits: headLogits(features, aligned),
+        labels: Int32Array.from(rows, (row) => validation.labels[row]),
+        baseCorrect: rows.map((row) => basePredicted.validation[row] === validation.labels[row]),
+      };
+      return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration!);
     };
 
     const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, seed: spec.seed }, options);

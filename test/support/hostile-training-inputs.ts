@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { hostileEnumValue, hostileNumber, withOneHostileField } from './hostile-numbers.js';
+import { PRESET_NAMES } from '../../src/training/settings.js';
 
-const PRESETS = ['ORIGINAL_RECIPE', 'FROZEN_OLD_ROWS', 'IMPRINT_ONLY', 'IMPRINT_FROZEN', 'REHEARSAL_HEAD', 'LWF', 'WEIGHT_ALIGNED', 'FULL_FINE_TUNE', 'JOINT_RETRAIN'];
+const PRESETS = PRESET_NAMES;
 const rate = fc.double({ min: 1e-5, max: 1, noNaN: true });
 
 /** Settings StrategyInput and TrainBaseModelInput share, within their documented ranges. */

@@ -76,6 +76,8 @@ export const LearningRateSchedule = {
 export type LearningRateSchedule = typeof LearningRateSchedule[keyof typeof LearningRateSchedule];
 /** Named head-expansion strategies, shared with the benchmarks. Any axis can be overridden in StrategyInput. */
 export const Preset = {
+  /** Imprinted new rows, old rows frozen; the encoder trains on the new examples, repeated to match 10 stored examples per old label, with distillation to the base model's old outputs and token dropout; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's. */
+  CalibratedRehearsal: 'CALIBRATED_REHEARSAL',
   /** The same random rows, trained with old rows and bias frozen: does freezing alone fix it? */
   FrozenOldRows: 'FROZEN_OLD_ROWS',
   /** Encoder and head trained on new examples plus 5 stored examples per old label (a BERT encoder with AdamW, warm-up and decay, dropout on). */
@@ -127,7 +129,7 @@ export type StrategyInput = {
   balanceNewLabels?: boolean | null | undefined;
   /** Examples per step: 1 or more. */
   batchSize?: number | null | undefined;
-  /** After training, lower the new rows' biases until at most this share of old-label examples training did not see (validation, and unused training examples) is predicted new: 0 up to 1; pass null explicitly to turn a preset's calibration off. */
+  /** After training, lower the new rows' biases until old-label accuracy on the validation split is within this share of the base model's (where the encoder's drift alone costs more: until at most this share of its old-label examples is predicted new): 0 up to 1; pass null explicitly to turn a preset's calibration off. */
   biasCalibration?: number | null | undefined;
   /** Distillation settings; pass null explicitly to turn a preset's distillation off. */
   distillation?: DistillationInput | null | undefined;

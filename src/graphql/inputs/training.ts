@@ -103,7 +103,7 @@ export class StrategyInput {
   @Field(() => Float, {
     nullable: true,
     description:
-      'After training, lower the new rows\' biases until at most this share of old-label examples training did not see (validation, and unused training examples) is predicted new: 0 up to 1; pass null explicitly to turn a preset\'s calibration off.',
+      'After training, lower the new rows\' biases until old-label accuracy on the validation split is within this share of the base model\'s (where the encoder\'s drift alone costs more: until at most this share of its old-label examples is predicted new): 0 up to 1; pass null explicitly to turn a preset\'s calibration off.',
   })
   biasCalibration?: number | null;
 

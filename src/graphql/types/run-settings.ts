@@ -59,7 +59,7 @@ export class StrategySettingsObject implements Omit<ExpansionSettings, 'rehearsa
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Share of validation old-label examples the new rows may take: their biases were lowered until no more were predicted new; null: off.',
+    description: 'Old-label accuracy on the validation split the new rows may cost: their biases were lowered until it was within this share of the base model\'s; null: off.',
   })
   biasCalibration: number | null;
 

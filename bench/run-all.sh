@@ -18,6 +18,8 @@ for needed in "DATA=$DATA/clinc150.csv" "DATA=$DATA/snips.csv" "MODELS=$MODELS/c
   fi
 done
 OUT=bench/out
+# The forgetting budget the S1 and S2 recommendations decide for (a share of old-label accuracy).
+MAX_FORGETTING=${MAX_FORGETTING:-0.01}
 mkdir -p "$OUT"
 headroom() { node dist/src/cli.js "$@"; }
 
@@ -28,7 +30,7 @@ done
 for dataset in clinc150 snips; do
   exclude=(); [ "$dataset" = clinc150 ] && exclude=(--exclude-label oos)
   for scenario in s1 s2 s3; do
-    headroom bench "$scenario" --data "$DATA/$dataset.csv" "${exclude[@]}" --json "$OUT/$scenario-$dataset.json" > "$OUT/$scenario-$dataset.txt"
+    headroom bench "$scenario" --data "$DATA/$dataset.csv" "${exclude[@]}" --max-forgetting "$MAX_FORGETTING" --json "$OUT/$scenario-$dataset.json" > "$OUT/$scenario-$dataset.txt"
   done
 done
 headroom bench torch --data "$DATA/clinc150.csv" --exclude-label oos --reference "$HEAD_REFERENCE" --out "$OUT/features" --json "$OUT/torch-clinc150.json" > "$OUT/torch-clinc150.txt"
@@ -49,4 +51,4 @@ for threads in 1 2; do
   headroom bench encoder --model "$MODELS/clinc135-bert" --texts "$OUT/clinc-all.txt" --threads "$threads" --reference "$BERT_REFERENCE" --json "$OUT/encoder-small-t$threads.json"
   headroom bench encoder --model "$OUT/bert-base" --texts "$OUT/clinc-test-2000.txt" --threads "$threads" --reference "$BERT_REFERENCE" --json "$OUT/encoder-base-t$threads.json"
 done
-headroom bench s1 --model "$MODELS/clinc135-bert" --data "$DATA/clinc150.csv" --exclude-label oos --json "$OUT/s1-clinc135-bert.json" > "$OUT/s1-clinc135-bert.txt"
+headroom bench s1 --model "$MODELS/clinc135-bert" --data "$DATA/clinc150.csv" --exclude-label oos --max-forgetting "$MAX_FORGETTING" --json "$OUT/s1-clinc135-bert.json" > "$OUT/s1-clinc135-bert.txt"

@@ -2,25 +2,38 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../src/package-root.js';
 
-/** Written into ide/dist after a complete build: its age is the age of the build. */
+/** Written into <folder>/dist after a complete build: its age is the age of the build. */
 const STAMP_NAME = '.build-stamp';
+
+/** The pages vite builds, each from its folder of the package into <folder>/dist. */
+const PAGES = { ide: 'GraphiQL', dashboard: 'Dashboard' } as const;
+type PageFolder = keyof typeof PAGES;
 
 /**
  * Builds the GraphiQL IDE (ide/) into ide/dist with vite, unless the last complete build is newer
  * than every source in ide/ and than package-lock.json (a GraphiQL upgrade must rebuild too).
  * Cheap when fresh, so `npm run build` and `npm start` can call it every time.
  */
-export async function buildIde(options: { force?: boolean } = {}): Promise<'built' | 'up to date'> {
+export function buildIde(options: { force?: boolean } = {}): Promise<'built' | 'up to date'> {
+  return buildPage('ide', options);
+}
+
+/** Builds the dashboard (dashboard/) into dashboard/dist, the same way and on the same terms as the IDE. */
+export function buildDashboard(options: { force?: boolean } = {}): Promise<'built' | 'up to date'> {
+  return buildPage('dashboard', options);
+}
+
+async function buildPage(folder: PageFolder, options: { force?: boolean }): Promise<'built' | 'up to date'> {
   const root = packageRoot();
-  const ideDir = path.join(root, 'ide');
-  const distDir = path.join(ideDir, 'dist');
+  const pageDir = path.join(root, folder);
+  const distDir = path.join(pageDir, 'dist');
   const stamp = path.join(distDir, STAMP_NAME);
-  const inputs = [ideDir, path.join(root, 'package-lock.json')];
+  const inputs = [pageDir, path.join(root, 'package-lock.json')];
   if (!options.force && isBuildFresh(stamp, inputs, [distDir])) return 'up to date';
 
   // vite is ESM-only; a dynamic import loads it from this CommonJS module.
   const { build } = await import('vite');
-  await build({ configFile: path.join(ideDir, 'vite.config.mjs') });
+  await build({ configFile: path.join(pageDir, 'vite.config.mjs') });
   fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
   return 'built';
 }
@@ -54,15 +67,16 @@ function newestMtime(file: string, skipped: Set<string>): number {
 }
 
 if (require.main === module) {
-  const started = performance.now();
-  buildIde({ force: process.argv.includes('--force') }).then(
-    (result) => {
+  const force = process.argv.includes('--force');
+  (async () => {
+    for (const folder of Object.keys(PAGES) as PageFolder[]) {
+      const started = performance.now();
+      const result = await buildPage(folder, { force });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(result === 'built' ? `GraphiQL: built ide/dist in ${seconds} s` : 'GraphiQL: ide/dist is up to date');
-    },
-    (error: unknown) => {
-      console.error('GraphiQL build failed:', error);
-      process.exitCode = 1;
-    },
-  );
+      console.log(result === 'built' ? `${PAGES[folder]}: built ${folder}/dist in ${seconds} s` : `${PAGES[folder]}: ${folder}/dist is up to date`);
+    }
+  })().catch((error: unknown) => {
+    console.error('Build of the pages failed:', error);
+    process.exitCode = 1;
+  });
 }

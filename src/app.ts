@@ -13,6 +13,7 @@ import { Log } from './log.js';
 import { authenticator } from './server/authentication.js';
 import { browserPolicy } from './server/browser-origins.js';
 import { checkpointRoutes } from './server/checkpoint-routes.js';
+import { dashboardRouter } from './server/dashboard.js';
 import { modelRoutes } from './server/model-routes.js';
 import { startHttpServer } from './server/http-server.js';
 import { createServices, Services } from './services/index.js';
@@ -99,6 +100,8 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
       context: { services: core.services, events: pubSub, artifacts: core.artifacts },
       authenticate,
       browserPolicy: browserPolicy({ bindHost: config.host, publicUrl: config.publicUrl, corsOrigins: config.corsOrigins }),
+      corsOrigins: config.corsOrigins,
+      publicUrl: config.publicUrl,
       limits: config.limits,
       introspection: !config.production,
       host: config.host,
@@ -107,6 +110,8 @@ export async function startHeadroom(config: Config, log: Log, extraRoutes?: (app
       routes: (app) => {
         app.use(checkpointRoutes(core.services, core.artifacts, authenticate));
         app.use(modelRoutes(core.services, core.artifacts, authenticate, config.limits.maxModelBytes));
+        // The dashboard needs no introspection, so production serves it too.
+        app.use(dashboardRouter());
         extraRoutes?.(app);
       },
     });

@@ -13,7 +13,8 @@ import { worker } from './commands/worker.js';
 const USAGE = `Usage: headroom <command>
 
 Commands:
-  serve             GraphQL API at /graphql, the GraphiQL IDE at /graphiql, and training workers
+  serve             the dashboard at /, the GraphQL API at /graphql, the GraphiQL IDE at /graphiql,
+                    and training workers
   worker            a training-only process (any number, on any machine sharing the database)
   migrate           apply database migrations and exit
   keys <action>     create, list and revoke API keys (headroom keys --help)

@@ -14,6 +14,7 @@ import { runCli } from './support/cli-process.js';
 import { createLabelSet } from './support/fixtures.js';
 import { writeCsv } from './support/csv-writer.js';
 import { uploadFolder } from './support/model-upload.js';
+import { RUN_SETTINGS } from './support/settings-selection.js';
 import { syntheticIntents } from './support/synthetic-intents.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { waitForRun } from './support/training-fixtures.js';
@@ -193,7 +194,7 @@ test('importing a model needs the RESEARCHER role', async () => {
 describe('a user\'s BERT classifier: imported, expanded by every strategy, exported for from_pretrained', { timeout: 300_000 }, () => {
   let server: TestServer;
   let imported: { checkpointId: string; labelSetId: string; labels: number };
-  let runs: Array<{ id: string; preset: string; settings: Record<string, unknown> }>;
+  let runs: Array<{ id: string; preset: string; variant: string; settings: Record<string, unknown> }>;
   const outputs = new Map<string, string>();
 
   before(async () => {
@@ -240,7 +241,7 @@ describe('a user\'s BERT classifier: imported, expanded by every strategy, expor
     );
     const strategies = ALL_PRESETS.map((preset) => `{ preset: ${preset}${preset === 'IMPRINT_ONLY' ? '' : ', epochs: 2'} }`).join(', ');
     const { launchHeadExpansion } = await server.ok(
-      `mutation($id: ID!) { launchHeadExpansion(input: { experimentId: $id, strategies: [${strategies}, { preset: FULL_FINE_TUNE, epochs: 2, encoderLayers: 1, encoderLearningRate: 0.01 }] }) { id preset settings } }`,
+      `mutation($id: ID!) { launchHeadExpansion(input: { experimentId: $id, strategies: [${strategies}, { preset: FULL_FINE_TUNE, epochs: 2, encoderLayers: 1, encoderLearningRate: 0.01 }] }) { id preset variant ${RUN_SETTINGS} } }`,
       { id: createExperiment.id },
     );
     runs = launchHeadExpansion;
@@ -252,6 +253,8 @@ describe('a user\'s BERT classifier: imported, expanded by every strategy, expor
     const fine = runs.find((run) => run.preset === 'FULL_FINE_TUNE')!.settings;
     assert.deepEqual([fine.encoderLearningRate, fine.learningRateSchedule, fine.warmupFraction, fine.weightDecay], [5e-5, 'LINEAR_DECAY', 0.06, 0.01]);
     assert.equal(runs.find((run) => run.preset === 'JOINT_RETRAIN')!.settings.trainable, 'FULL_MODEL');
+    // BERT's fine-tuning rates are what FULL_FINE_TUNE means on BERT, not a departure from it; the asked-for changes are.
+    assert.deepEqual(runs.filter((run) => run.preset === 'FULL_FINE_TUNE').map((run) => run.variant), ['FULL_FINE_TUNE (epochs 2)', 'FULL_FINE_TUNE (encoderLayers 1, encoderLearningRate 0.01, epochs 2)']);
   });
 
   /** The output checkpoint of a preset's run, as Hugging Face files downloaded over HTTP. */
@@ -263,7 +266,8 @@ describe('a user\'s BERT classifier: imported, expanded by every strategy, expor
     assert.equal(checkpoint.parent.id, imported.checkpointId);
     const files = new Map<string, Buffer>();
     for (const file of checkpoint.huggingFaceFiles) {
-      const response = await fetch(`${server.url}${file.url}`);
+      assert.ok(file.url.startsWith(`${server.url}/checkpoints/${checkpointId}/huggingface/`), file.url);
+      const response = await fetch(file.url);
       assert.equal(response.status, 200, file.url);
       files.set(file.name, Buffer.from(await response.arrayBuffer()));
       assert.equal(files.get(file.name)!.length, file.sizeBytes);

@@ -85,7 +85,7 @@ describe('checkpoints share what their runs did not change, and deleting an expe
     const folder = path.join(scratch, 'downloaded');
     await fs.mkdir(folder);
     for (const file of headOnly.files) {
-      const response = await fetch(`${server.url}${file.url}`);
+      const response = await fetch(file.url);
       assert.equal(response.status, 200, file.url);
       await fs.writeFile(path.join(folder, file.name), Buffer.from(await response.arrayBuffer()));
     }

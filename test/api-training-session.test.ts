@@ -7,6 +7,7 @@ import { RunStatus } from '../src/entities/index.js';
 import { selectBackend } from '../src/training/backend.js';
 import { importHeadSafetensors } from '../src/training/safetensors.js';
 import { untilListening } from './support/progress-probe.js';
+import { RUN_SETTINGS } from './support/settings-selection.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { importSyntheticDataset, SMALL_MODEL, trainBaseModel, waitForRun } from './support/training-fixtures.js';
 import { collect, connectWs } from './support/ws-client.js';
@@ -52,7 +53,7 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
 
     const { run } = await server.ok(
       `query($id: ID!) { run(id: $id) {
-        kind status seed backend versions attempts durationSeconds preset settings keptEpoch labelSet { id } dataset { id }
+        kind status seed backend versions { name version } attempts durationSeconds preset variant ${RUN_SETTINGS} keptEpoch labelSet { id } dataset { id }
         finalMetrics { overallAccuracy newAccuracy forgetting trainSeconds }
         outputCheckpoint { id parent { id } producedByRun { id } labelSet { id } encoder files { name url sizeBytes } headSafetensorsUrl }
       } }`,
@@ -60,10 +61,13 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     );
     assert.equal(run.kind, 'BASE_TRAINING');
     assert.equal(run.backend, 'wasm');
-    assert.equal(run.versions['tfjs-core'], tf.version_core);
+    assert.deepEqual(run.versions.find((v: { name: string }) => v.name === 'tfjs-core'), { name: 'tfjs-core', version: tf.version_core });
+    assert.deepEqual(run.versions.find((v: { name: string }) => v.name === 'node'), { name: 'node', version: process.versions.node });
     assert.equal(run.attempts, 1);
     assert.equal(run.keptEpoch, 5, 'without early stopping the last epoch is kept');
     assert.equal(run.preset, null);
+    assert.equal(run.variant, null);
+    assert.equal(run.settings.__typename, 'BaseTrainingSettings');
     assert.equal(run.settings.dim, 32);
     assert.ok(run.durationSeconds > 0);
     assert.ok(run.finalMetrics.overallAccuracy > 0.8, `base accuracy ${run.finalMetrics.overallAccuracy}`);
@@ -78,15 +82,18 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
 
   test('the checkpoint downloads as a tfjs model folder and its head as safetensors', async () => {
     const { checkpoint } = await server.ok(`query($id: ID!) { checkpoint(id: $id) { files { name url sizeBytes } headSafetensorsUrl } }`, { id: checkpointId });
+    // Absolute, on the host the request was sent to (no HEADROOM_PUBLIC_URL here): usable as they come.
+    for (const file of checkpoint.files) assert.equal(file.url, `${server.url}/checkpoints/${checkpointId}/files/${file.name}`);
+    assert.equal(checkpoint.headSafetensorsUrl, `${server.url}/checkpoints/${checkpointId}/head.safetensors`);
     const modelJson = checkpoint.files.find((file: { name: string }) => file.name === 'model.json');
-    const manifest = (await (await fetch(`${server.url}${modelJson.url}`)).json()) as { format: string; weightsManifest: tf.io.WeightsManifestConfig };
+    const manifest = (await (await fetch(modelJson.url)).json()) as { format: string; weightsManifest: tf.io.WeightsManifestConfig };
     assert.equal(manifest.format, 'headroom-embedding-bag');
-    // tfjs's own HTTP loader reads the weights straight from the API.
+    // tfjs's own HTTP loader reads the weights straight from the API, next to model.json.
     await selectBackend('wasm');
-    const weights = await tf.io.loadWeights(manifest.weightsManifest, `${server.url}/checkpoints/${checkpointId}/files`);
+    const weights = await tf.io.loadWeights(manifest.weightsManifest, modelJson.url.replace(/\/model\.json$/, ''));
     assert.deepEqual(weights['head/bias'].shape, [labels.length - 1]);
 
-    const response = await fetch(`${server.url}${checkpoint.headSafetensorsUrl}`);
+    const response = await fetch(checkpoint.headSafetensorsUrl);
     const { head, labels: headLabels } = importHeadSafetensors(new Uint8Array(await response.arrayBuffer()));
     assert.deepEqual(headLabels, labels.slice(0, -1));
     assert.deepEqual(Array.from(head.bias), Array.from(weights['head/bias'].dataSync()));
@@ -105,32 +112,38 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     const finals = new Set<string>();
     const { results, done } = collect<Progress>(client, PROGRESS, { experimentId }, (all) => {
       for (const r of all) if (r.data?.runProgress.final) finals.add(r.data.runProgress.runId);
-      return finals.size === 3;
+      return finals.size === 4;
     });
     const probeRunId = randomUUID();
     await untilListening(server, { runId: probeRunId, experimentId, status: RunStatus.RUNNING, epoch: null }, () => results.some((r) => r.data?.runProgress.runId === probeRunId));
     const { launchHeadExpansion } = await server.ok(
-      `mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id status preset settings } }`,
+      `mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id status preset ${RUN_SETTINGS} } }`,
       {
         input: {
           experimentId,
-          strategies: [{ preset: 'ORIGINAL_RECIPE', epochs: 4 }, { preset: 'IMPRINT_FROZEN', epochs: 4 }, { preset: 'REHEARSAL_HEAD', epochs: 4, rehearsalPerLabel: 3 }],
+          strategies: [
+            { preset: 'ORIGINAL_RECIPE', epochs: 4 },
+            { preset: 'IMPRINT_FROZEN', epochs: 4 },
+            { preset: 'REHEARSAL_HEAD', epochs: 4, rehearsalPerLabel: 3 },
+            // A second setting of one preset: the leaderboard must tell the two apart.
+            { preset: 'IMPRINT_FROZEN', epochs: 2 },
+          ],
         },
       },
     );
     runIds = launchHeadExpansion.map((run: { id: string }) => run.id);
-    assert.deepEqual(launchHeadExpansion.map((run: { preset: string }) => run.preset), ['ORIGINAL_RECIPE', 'IMPRINT_FROZEN', 'REHEARSAL_HEAD']);
+    assert.deepEqual(launchHeadExpansion.map((run: { preset: string }) => run.preset), ['ORIGINAL_RECIPE', 'IMPRINT_FROZEN', 'REHEARSAL_HEAD', 'IMPRINT_FROZEN']);
     assert.deepEqual(launchHeadExpansion[2].settings, {
-      preset: 'REHEARSAL_HEAD', init: 'IMPRINT', trainable: 'HEAD', rehearsal: 3, exemplarSelection: 'RANDOM', distillation: null,
+      __typename: 'StrategySettings', preset: 'REHEARSAL_HEAD', init: 'IMPRINT', trainable: 'HEAD', rehearsal: { perLabel: 3, allOldData: false }, exemplarSelection: 'RANDOM', distillation: null,
       weightAligning: false, epochs: 4, learningRate: 0.01, encoderLearningRate: 0.01, learningRateSchedule: 'CONSTANT', warmupFraction: 0, weightDecay: 0, encoderLayers: null, batchSize: 32, earlyStoppingPatience: null,
     });
     await done;
 
-    for (const runId of runIds) {
+    runIds.forEach((runId, i) => {
       const reports = results.map((r) => r.data!.runProgress).filter((r) => r.runId === runId);
-      assert.deepEqual(reports.filter((r) => r.epoch).map((r) => r.epoch!.epoch), [0, 1, 2, 3, 4], `epochs of ${runId}`);
+      assert.deepEqual(reports.filter((r) => r.epoch).map((r) => r.epoch!.epoch), i === 3 ? [0, 1, 2] : [0, 1, 2, 3, 4], `epochs of ${runId}`);
       assert.equal(reports.at(-1)!.status, 'SUCCEEDED');
-    }
+    });
     const imprintDrift = results.map((r) => r.data!.runProgress).filter((r) => r.runId === runIds[1] && r.epoch).map((r) => r.epoch!.oldLogitDrift);
     assert.deepEqual(imprintDrift, [0, 0, 0, 0, 0], 'frozen old rows must leave old logits untouched');
   });
@@ -139,25 +152,43 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     const { experiment } = await server.ok(
       `query($id: ID!) { experiment(id: $id) {
         newLabels { name }
-        leaderboard(metric: OLD_ACCURACY) { rank preset seeds value std means { oldAccuracy newAccuracy intrusion } runs { id } }
+        leaderboard(metric: OLD_ACCURACY) { rank preset variant settings { preset epochs rehearsal { perLabel allOldData } } seeds value std means { oldAccuracy newAccuracy intrusion } runs { id variant } }
       } }`,
       { id: experimentId },
     );
     assert.deepEqual(experiment.newLabels, [{ name: labels.at(-1) }]);
     const board = experiment.leaderboard;
-    assert.equal(board.length, 3);
-    assert.deepEqual(board.map((entry: { rank: number }) => entry.rank), [1, 2, 3]);
+    assert.equal(board.length, 4);
+    assert.deepEqual(board.map((entry: { rank: number }) => entry.rank), [1, 2, 3, 4]);
     for (let i = 1; i < board.length; i++) assert.ok(board[i - 1].value >= board[i].value);
     assert.ok(board.every((entry: { std: number | null; seeds: number[] }) => entry.std === null && entry.seeds.length === 1));
+    // Every preset here defaults to 10 epochs; REHEARSAL_HEAD to 5 examples per old label.
+    const variantOfRun = new Map(board.map((entry: { variant: string; runs: Array<{ id: string }> }) => [entry.runs[0].id, entry.variant]));
+    assert.deepEqual(runIds.map((id) => variantOfRun.get(id)), [
+      'ORIGINAL_RECIPE (epochs 4)',
+      'IMPRINT_FROZEN (epochs 4)',
+      'REHEARSAL_HEAD (epochs 4, rehearsal 3 per label)',
+      'IMPRINT_FROZEN (epochs 2)',
+    ]);
+    for (const entry of board) {
+      assert.equal(entry.settings.preset, entry.preset);
+      assert.deepEqual(entry.runs.map((run: { variant: string }) => run.variant), [entry.variant], 'a run is named as its entry');
+    }
 
     const { compareRuns } = await server.ok(
-      `query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } differingSettings { key values } series { run { id } epochs overallAccuracy oldLogitDrift } } }`,
+      `query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id } differingSettings { setting values } series { run { id } epochs overallAccuracy oldLogitDrift } } }`,
       { ids: runIds },
     );
     assert.deepEqual(compareRuns.runs.map((run: { id: string }) => run.id), runIds);
-    assert.deepEqual(compareRuns.differingSettings.find((d: { key: string }) => d.key === 'init').values, ['RANDOM_NORMAL', 'IMPRINT', 'IMPRINT']);
-    assert.ok(!compareRuns.differingSettings.some((d: { key: string }) => d.key === 'epochs'));
+    assert.deepEqual(compareRuns.differingSettings, [
+      { setting: 'epochs', values: ['4', '4', '4', '2'] },
+      { setting: 'init', values: ['RANDOM_NORMAL', 'IMPRINT', 'IMPRINT', 'IMPRINT'] },
+      { setting: 'preset', values: ['ORIGINAL_RECIPE', 'IMPRINT_FROZEN', 'REHEARSAL_HEAD', 'IMPRINT_FROZEN'] },
+      { setting: 'rehearsal', values: ['0 per label', '0 per label', '3 per label', '0 per label'] },
+      { setting: 'trainable', values: ['HEAD', 'NEW_ROWS', 'HEAD', 'NEW_ROWS'] },
+    ]);
     assert.deepEqual(compareRuns.series[0].epochs, [0, 1, 2, 3, 4]);
+    assert.deepEqual(compareRuns.series[3].epochs, [0, 1, 2]);
   });
 
   test('predicts with the expanded model, new label included', async () => {

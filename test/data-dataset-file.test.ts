@@ -37,6 +37,17 @@ test('text,label,split imports with no options and keeps the file splits', () =>
     ['train', 'validation', 'validation', 'test', 'train'],
   );
   assert.equal(file.generatedSplits, 1);
+  assert.equal(file.carvedValidation, 0, 'labels this small keep every train row');
+});
+
+test('a file split into train and test only gets validation rows carved from train', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => `ask ${i},ask,${i < 30 ? 'train' : 'test'}`);
+  const file = csv(`text,label,split\n${rows.join('\n')}\n`);
+  const counts = { train: 0, validation: 0, test: 0 };
+  for (const row of file.rows) counts[row.split]++;
+  assert.deepEqual(counts, { train: 27, validation: 3, test: 10 });
+  assert.equal(file.carvedValidation, 3);
+  assert.equal(file.generatedSplits, 0);
 });
 
 test('headers match case-insensitively and trimmed; options name other columns', () => {

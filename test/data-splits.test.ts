@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignSplits, parseSplitName, type Split } from '../src/data/splits.js';
+import { assignSplits, carveValidation, parseSplitName, type Split } from '../src/data/splits.js';
 
 interface Row {
   text: string;
@@ -114,4 +114,26 @@ test('split names: aliases, case and spaces; empty means unassigned', () => {
   assert.equal(parseSplitName('test'), 'test');
   assert.equal(parseSplitName('  '), null);
   assert.equal(parseSplitName('holdout'), undefined);
+});
+
+test('carveValidation gives a tenth of train (rounded down) to validation for labels without one, the same for any row order', () => {
+  const rows = [
+    ...grid(1, 25).map((row) => ({ ...row, split: 'train' as Split })),
+    ...grid(2, 4).slice(4).map((row) => ({ ...row, split: 'test' as Split })),
+    ...Array.from({ length: 30 }, (_, i) => ({ text: `kept ${i}`, label: 'has-validation', split: (i < 28 ? 'train' : 'validation') as Split })),
+    ...Array.from({ length: 9 }, (_, i) => ({ text: `few ${i}`, label: 'few', split: 'train' as Split })),
+  ];
+  const carved = carveValidation(rows, 0);
+  const counts = countsByLabel(rows, carved);
+  assert.deepEqual(counts.get('label-0'), [23, 2, 0]);
+  assert.deepEqual(counts.get('label-1'), [0, 0, 4], 'no train rows: nothing to carve');
+  assert.deepEqual(counts.get('has-validation'), [28, 2, 0], 'a label with validation rows keeps its splits');
+  assert.deepEqual(counts.get('few'), [9, 0, 0], 'fewer than ten train rows are all kept for training');
+  rows.forEach((row, i) => assert.ok(carved[i] === row.split || (row.split === 'train' && carved[i] === 'validation')));
+
+  const order = shuffled(rows.map((_, i) => i), 7);
+  const reordered = carveValidation(order.map((i) => rows[i]), 0);
+  const validation = (splits: Split[], indices: number[]) => new Set(indices.filter((_, k) => splits[k] === 'validation').map((i) => rows[i].text));
+  assert.deepEqual(validation(reordered, order), validation(carved, rows.map((_, i) => i)));
+  assert.notDeepEqual(validation(carveValidation(rows, 1), rows.map((_, i) => i)), validation(carved, rows.map((_, i) => i)), 'the seed chooses which rows');
 });

@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { MAX_NOTIFIED_ERROR_LENGTH } from '../src/events/publish.js';
 import { RUN_PROGRESS_CHANNEL, RunProgressEvent } from '../src/events/run-progress.js';
 import { Claim } from '../src/jobs/run-lifecycle.js';
+import { decodeOutcomes, encodeOutcomes, outcomeMetrics, splitOutcomes } from '../src/training/outcomes.js';
+import { ThreadResult } from '../src/training/training-thread.js';
 import { createLabelSet, importTinyDataset, insertRunRow } from './support/fixtures.js';
 import { listenTo } from './support/pg-session.js';
 import { startTestServer, TestServer } from './support/test-server.js';
@@ -57,6 +59,40 @@ describe('writes of a run attempt', () => {
     }
     const rows = await server.sql('SELECT epoch FROM epoch_metric WHERE run_id = $1', [current.run.id]);
     assert.deepEqual(rows, [{ epoch: 0 }]);
+  });
+
+  test('the outcome of an attempt presumed dead is refused, metrics and per-example outcomes with it; the current attempt\'s is stored', async () => {
+    const { lifecycle } = server.headroom;
+    const stale = await claimedRun();
+    assert.equal(await lifecycle.requeue(stale, 'the worker stopped responding', true), true);
+    const [{ job_id: jobId }] = await server.sql('SELECT job_id FROM run WHERE id = $1', [stale.run.id]);
+    const current = (await lifecycle.claim(stale.run.id, jobId))!;
+
+    // What two attempts of one run finished with: the same test examples, different predictions.
+    const labels = Int32Array.from([0, 1, 1, 0]);
+    const result = (predicted: number[]): ThreadResult => ({
+      epochs: [epoch(0)],
+      final: { ...epoch(0), trainSeconds: 0 },
+      perLabelAccuracy: [1, 0],
+      keptEpoch: 0,
+      outcomes: {
+        test: splitOutcomes({ labels, predicted: Int32Array.from(predicted), basePredicted: Int32Array.from([0, 0, 0, 0]) }, 1),
+        validation: splitOutcomes({ labels: Int32Array.from([1]), predicted: Int32Array.from([1]), basePredicted: Int32Array.from([0]) }, 1),
+      },
+      encoder: { kind: 'embedding-bag', dim: 2, layerNorm: false, tokenizer: { buckets: 4, wordNgrams: 1, charNgramMin: 0, charNgramMax: 0, hashSeed: 0 } },
+      checkpoint: { files: [], sizeBytes: 0 },
+    });
+    const checkpoint = () => ({ id: randomUUID(), artifactPath: 'none' });
+    assert.equal(await lifecycle.succeed(stale, result([1, 1, 1, 1]), checkpoint(), ['a', 'b']), false);
+    const [untouched] = await server.sql('SELECT status, outcomes, final_metrics FROM run WHERE id = $1', [stale.run.id]);
+    assert.deepEqual(untouched, { status: 'RUNNING', outcomes: null, final_metrics: null });
+
+    const currentResult = result([0, 1, 0, 0]);
+    assert.equal(await lifecycle.succeed(current, currentResult, checkpoint(), ['a', 'b']), true);
+    const [stored] = await server.sql('SELECT status, outcomes FROM run WHERE id = $1', [current.run.id]);
+    assert.equal(stored.status, 'SUCCEEDED');
+    assert.deepEqual(stored.outcomes, encodeOutcomes(currentResult.outcomes!));
+    assert.deepEqual(outcomeMetrics(decodeOutcomes(stored.outcomes).test), { oldAccuracy: 1, newAccuracy: 0.5, overallAccuracy: 0.75, forgetting: 0, intrusion: 0 });
   });
 
   test('a run failing with a 20 kB error still ends FAILED, and its subscribers hear it', async () => {

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { readConfig } from '../src/config.js';
 import { launchChromium, skipWithoutChromium } from './support/chromium.js';
 import { importTinyDataset } from './support/fixtures.js';
+import { rawRequest as request } from './support/raw-http.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { connectWs } from './support/ws-client.js';
 
@@ -43,19 +44,6 @@ function upgrade(url: string, headers: Record<string, string>): Promise<{ status
     socket.on('error', (error) => {
       if (!/Unexpected server response/.test(error.message)) reject(error);
     });
-  });
-}
-
-/** A raw HTTP request, so the Host header can be anything (fetch does not let a caller set it). */
-function request(url: string, options: { method: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method, headers: options.headers }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      response.on('end', () => resolve({ status: response.statusCode!, body: body.startsWith('{') ? JSON.parse(body) : body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
   });
 }
 

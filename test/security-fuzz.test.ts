@@ -21,6 +21,7 @@ import { hostileNumber, NUMBER_LITERALS } from './support/hostile-numbers.js';
 import { baseTrainingSettings, seedList, strategyInput } from './support/hostile-training-inputs.js';
 import { hasLoneSurrogate, hostileShortString, hostileString, paddedCleanString } from './support/hostile-strings.js';
 import { readConfig } from '../src/config.js';
+import { RUN_SETTINGS } from './support/settings-selection.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { MAX_NAME_LENGTH } from '../src/services/names.js';
 
@@ -41,8 +42,8 @@ const SEARCH_EXPERIMENTS = `query($filter: ExperimentFilter) { experiments(filte
 const EXAMPLES = `query($id: ID!, $filter: ExampleFilter, $after: String) {
   dataset(id: $id) { examples(filter: $filter, first: 100, after: $after) { totalCount nodes { text label split } } }
 }`;
-const LAUNCH = `mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id seed settings } }`;
-const TRAIN = `mutation($input: TrainBaseModelInput!) { trainBaseModel(input: $input) { id seed settings } }`;
+const LAUNCH = `mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id seed ${RUN_SETTINGS} } }`;
+const TRAIN = `mutation($input: TrainBaseModelInput!) { trainBaseModel(input: $input) { id seed ${RUN_SETTINGS} } }`;
 
 /** Why the API must refuse this as a name, or null when it must accept it (services/names.ts). */
 function nameProblem(value: string): string | null {
@@ -424,12 +425,13 @@ describe('hostile input through the API', () => {
         const field = setting.replace('$', literal);
         const query =
           mutation === 'launch'
-            ? `mutation { launchHeadExpansion(input: { experimentId: "${ids.experiment}", strategies: [{ ${field} }], seeds: [${seed}] }) { settings } }`
-            : `mutation { trainBaseModel(input: { datasetId: "${ids.dataset}", labelSetId: "${ids.baseLabelSet}", seed: ${seed}, ${field} }) { settings } }`;
+            ? `mutation { launchHeadExpansion(input: { experimentId: "${ids.experiment}", strategies: [{ ${field} }], seeds: [${seed}] }) { ${RUN_SETTINGS} } }`
+            : `mutation { trainBaseModel(input: { datasetId: "${ids.dataset}", labelSetId: "${ids.baseLabelSet}", seed: ${seed}, ${field} }) { ${RUN_SETTINGS} } }`;
         const { outcome } = await mutate(server, query);
         if (!outcome.accepted) return;
         const stored = mutation === 'launch' ? outcome.data.launchHeadExpansion[0].settings : outcome.data.trainBaseModel.settings;
-        for (const value of Object.values(stored)) if (typeof value === 'number') assert.ok(Number.isFinite(value), `stored ${value} from ${query}`);
+        const leaves = (value: unknown): unknown[] => (value !== null && typeof value === 'object' ? Object.values(value).flatMap(leaves) : [value]);
+        for (const value of leaves(stored)) if (typeof value === 'number') assert.ok(Number.isFinite(value), `stored ${value} from ${query}`);
       },
       { seed: 117, numRuns: 200 },
     );

@@ -2,7 +2,9 @@ import os from 'node:os';
 import {
   BackendInfo,
   Classifier,
+  encodeOutcomes,
   expandHead,
+  mean,
   MemoryFeatureCache,
   PresetName,
   resolveBaseSettings,
@@ -104,7 +106,7 @@ export async function runS3(options: ExpansionBenchOptions & { steps: number }):
       const record = toRecord('s3', options, strategy, seed, groups.slice(1).flat(), last, seconds);
       record.steps = steps;
       record.finalAccuracy = steps[steps.length - 1].accuracy;
-      record.averageIncrementalAccuracy = steps.reduce((sum, step) => sum + step.accuracy, 0) / steps.length;
+      record.averageIncrementalAccuracy = mean(steps.map((step) => step.accuracy))!;
       records.push(record);
     }
   }
@@ -153,6 +155,7 @@ function toRecord(
   seconds: number,
 ): RunRecord {
   const { oldAccuracy, newAccuracy, overallAccuracy, forgetting, intrusion, trainSeconds } = result.final;
+  if (!result.outcomes) throw new Error(`${scenario} ${strategy} seed ${seed}: an expansion returned no outcomes`);
   return {
     scenario,
     dataset: options.dataset.name,
@@ -167,5 +170,6 @@ function toRecord(
     seconds,
     trainSeconds,
     backend: options.backend.backend,
+    outcomes: encodeOutcomes(result.outcomes),
   };
 }

@@ -8,11 +8,16 @@ export interface BenchDataset {
   name: string;
   labels: string[];
   splits: SplitData;
+  /** Train rows moved to validation for labels the file gave no validation rows (SNIPS: all of them), as an import does. */
+  carvedValidation: number;
 }
 
-/** Reads any `text,label[,split]` CSV, leaving out the rows of `excludeLabels` (CLINC150's `oos`). */
+/**
+ * Reads any `text,label[,split]` CSV, leaving out the rows of `excludeLabels` (CLINC150's `oos`).
+ * Splits are assigned as an import assigns them, validation carved from train included.
+ */
 export function loadBenchDataset(file: string, excludeLabels: readonly string[] = []): BenchDataset {
-  const { rows } = parseDatasetFile({ format: 'CSV', content: fs.readFileSync(file), maxBytes: Number.MAX_SAFE_INTEGER });
+  const { rows, carvedValidation } = parseDatasetFile({ format: 'CSV', content: fs.readFileSync(file), maxBytes: Number.MAX_SAFE_INTEGER });
   const excluded = new Set(excludeLabels);
   const labels: string[] = [];
   const indexOf = new Map<string, number>();
@@ -35,5 +40,6 @@ export function loadBenchDataset(file: string, excludeLabels: readonly string[] 
     name: path.basename(file, path.extname(file)),
     labels,
     splits: { train: split(parts.train), validation: split(parts.validation), test: split(parts.test) },
+    carvedValidation,
   };
 }

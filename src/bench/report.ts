@@ -1,3 +1,5 @@
+import { bootstrapIntervals, decodeOutcomes, Interval, IntervalMetric, INTERVAL_METRICS, mean, OutcomeRun, spread, StoredRunOutcomes } from '../training/index.js';
+
 /** One expansion run of a benchmark, as the JSON output lists it. */
 export interface RunRecord {
   scenario: string;
@@ -15,6 +17,8 @@ export interface RunRecord {
   /** Seconds in optimisation steps only. */
   trainSeconds: number;
   backend: string;
+  /** Per example of the test and validation splits, what the final model did (bitsets, base64): intervals and recommendations come from these. */
+  outcomes: StoredRunOutcomes;
   /** S3 only: accuracy on all labels seen so far after each step, the final one, and their mean. */
   steps?: Array<{ step: number; labels: number; accuracy: number }>;
   finalAccuracy?: number;
@@ -33,26 +37,48 @@ export const SUMMARY_METRICS = [
 ] as const;
 type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
-export type Summary = Record<string, Partial<Record<SummaryMetric, { mean: number; std: number; n: number }>>>;
+export interface MetricSummary {
+  mean: number;
+  /** statistics.spread: null with a single run. */
+  std: number | null;
+  n: number;
+  /** 95% bootstrap interval of the mean (runs, then test examples within each), for the metrics that have one. */
+  interval?: Interval | null;
+}
 
-/** Mean and sample standard deviation of each metric, per strategy, over all its runs. */
+export type Summary = Record<string, Partial<Record<SummaryMetric, MetricSummary>>>;
+
+/**
+ * The unit a benchmark resamples and pairs by: one run of a strategy, identified by what it added
+ * and its seed (S1 adds a different intent to a different base model in each).
+ */
+export function runUnit(record: RunRecord): string {
+  return `${record.newLabels.join('+')}#${record.seed}`;
+}
+
+/** A strategy's runs as bootstrap input, on one split. */
+export function outcomeRuns(records: readonly RunRecord[], split: 'test' | 'validation'): OutcomeRun[] {
+  return records.map((record) => ({ unit: runUnit(record), outcomes: decodeOutcomes(record.outcomes)[split] }));
+}
+
+/** Mean, spread and (for old, new accuracy and forgetting) the 95% test interval of each metric, per strategy, over all its runs. */
 export function summarise(records: RunRecord[]): Summary {
   const summary: Summary = {};
   for (const strategy of [...new Set(records.map((record) => record.strategy))]) {
     const runs = records.filter((record) => record.strategy === strategy);
+    const intervals = bootstrapIntervals(outcomeRuns(runs, 'test'));
     summary[strategy] = {};
     for (const metric of SUMMARY_METRICS) {
       const values = runs.map((run) => run[metric]).filter((value): value is number => typeof value === 'number');
       if (values.length === 0) continue;
-      const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-      const std = values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
-      summary[strategy][metric] = { mean, std, n: values.length };
+      const interval = (INTERVAL_METRICS as readonly string[]).includes(metric) ? { interval: intervals[metric as IntervalMetric] } : {};
+      summary[strategy][metric] = { mean: mean(values)!, std: spread(values), n: values.length, ...interval };
     }
   }
   return summary;
 }
 
-/** The summary as a fixed-width table, one row per strategy, in the order given. */
+/** The summary as a fixed-width table, one row per strategy, in the order given: mean ± spread [95% interval]. */
 export function summaryTable(summary: Summary, metrics: readonly SummaryMetric[]): string {
   const header = ['strategy', ...metrics];
   const rows = Object.entries(summary).map(([strategy, values]) => [
@@ -61,12 +87,20 @@ export function summaryTable(summary: Summary, metrics: readonly SummaryMetric[]
       const value = values[metric];
       if (!value) return '-';
       const digits = metric === 'seconds' ? 2 : 3;
-      return `${value.mean.toFixed(digits)} ± ${value.std.toFixed(digits)}`;
+      const spreadText = value.std === null ? '' : ` ± ${value.std.toFixed(digits)}`;
+      const intervalText = value.interval ? ` [${value.interval.low.toFixed(digits)}, ${value.interval.high.toFixed(digits)}]` : '';
+      return `${value.mean.toFixed(digits)}${spreadText}${intervalText}`;
     }),
   ]);
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+  return fixedWidth([header, ...rows]);
+}
+
+/** Rows as columns padded to their widest cell, a rule under the first row. */
+export function fixedWidth(rows: string[][]): string {
+  const [header, ...body] = rows;
+  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BackendInfo, expandHeadOnFeatures, PresetName, resolveExpansionSettings } from '../training/index.js';
+import { BackendInfo, expandHeadOnFeatures, mean, PresetName, resolveExpansionSettings } from '../training/index.js';
 import { exportFeatures, exportScenario, trainBaseModelFor } from './export-features.js';
 import { readFeatureFolder } from './feature-folder.js';
 import { runReferenceScript } from './reference-script.js';
@@ -111,14 +111,13 @@ export function median(values: number[]): number {
 
 /** Per strategy: median epoch times and their ratio, mean accuracies of both sides; then the sweep wall times. */
 export function torchComparisonTable(result: { records: ComparisonRecord[]; torchSweepSeconds: number; headroomSweepSeconds: number }): string {
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const lines = ['strategy  torch ms/epoch  headroom ms/epoch  ratio  old acc (torch / headroom)  new acc (torch / headroom)  intrusion (torch / headroom)'];
   for (const strategy of Object.keys(REFERENCE_STRATEGIES)) {
     const runs = result.records.filter((record) => record.strategy === strategy);
     const torchEpoch = median(runs.map((run) => run.torch.medianEpochSeconds)) * 1000;
     const ownEpoch = median(runs.map((run) => run.headroom.medianEpochSeconds)) * 1000;
     const pair = (key: 'oldAccuracy' | 'newAccuracy' | 'intrusion') =>
-      `${mean(runs.map((run) => run.torch[key])).toFixed(3)} / ${mean(runs.map((run) => run.headroom[key])).toFixed(3)}`;
+      `${mean(runs.map((run) => run.torch[key]))!.toFixed(3)} / ${mean(runs.map((run) => run.headroom[key]))!.toFixed(3)}`;
     lines.push(
       `${strategy.padEnd(8)}  ${torchEpoch.toFixed(3).padStart(14)}  ${ownEpoch.toFixed(3).padStart(17)}  ${(ownEpoch / torchEpoch).toFixed(2).padStart(5)}  ${pair('oldAccuracy').padEnd(26)}  ${pair('newAccuracy').padEnd(26)}  ${pair('intrusion')}`,
     );

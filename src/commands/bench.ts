@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { measureApiLoad } from '../bench/api-load.js';
 import { benchBase } from '../bench/base.js';
+import { measureDashboardLoad } from '../bench/dashboard-load.js';
 import { bertParity } from '../bench/bert-parity.js';
 import { encoderSpeedAgainstReference } from '../bench/encoder-speed.js';
 import { requireReferenceScript } from '../bench/reference-script.js';
 import { runS1, runS2, runS3 } from '../bench/expansion-bench.js';
 import { loadBenchDataset } from '../bench/load-dataset.js';
+import { benchRecommendations, recommendationText } from '../bench/recommendation-report.js';
 import { RunRecord, summarise, summaryTable } from '../bench/report.js';
 import { defaultS2NewLabels, defaultS3Steps } from '../bench/scenarios.js';
 import { compareWithTorch, torchComparisonTable } from '../bench/torch-comparison.js';
@@ -30,6 +32,9 @@ Scenarios (BENCHMARKS.md says what each measures):
           figures at the same thread count (its speed command; skip with --no-reference)
   api     query latency of a running server (--url, default http://127.0.0.1:4000) for --seconds
           (default 30) with --concurrency clients (default 4); no --data needed
+  dashboard the dashboard's first load from a running server (--url, default http://127.0.0.1:4000/,
+          any page such as .../#/experiments/<id>) in Chromium: bytes it downloads, and
+          navigation to load event over --loads visits with an empty cache (default 20)
 
 Options:
   --data <csv>             a text,label,split CSV (required)
@@ -37,6 +42,8 @@ Options:
   --strategies A,B,...     presets to run (default all: ${PRESET_NAMES.join(', ')})
   --seeds <n>              seeds 0..n-1 (default 3)
   --json <file>            also write every run and a summary as JSON
+  --max-forgetting <share> s1, s2: the forgetting budget the recommendation section decides for, as a
+                           share of old-label accuracy from 0 to 1 (default 0.01, one point)
   --epochs <n>             base scenario only: override the epochs
   --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)
   --python <path>          the Python with torch for reference scripts (default /usr/bin/python3)
@@ -64,6 +71,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       url: { type: 'string' },
       seconds: { type: 'string' },
       concurrency: { type: 'string' },
+      loads: { type: 'string' },
       python: { type: 'string' },
       reference: { type: 'string' },
       out: { type: 'string' },
@@ -73,11 +81,18 @@ export async function benchCommand(args: string[]): Promise<void> {
       texts: { type: 'string' },
       threads: { type: 'string' },
       'no-reference': { type: 'boolean' },
+      'max-forgetting': { type: 'string' },
     },
   });
   const [scenario] = positionals;
   if (scenario === 'api') {
     const result = await measureApiLoad(values.url ?? 'http://127.0.0.1:4000', integer(values.seconds, 30, '--seconds'), integer(values.concurrency, 4, '--concurrency'));
+    console.log(JSON.stringify(result, null, 2));
+    if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
+    return;
+  }
+  if (scenario === 'dashboard') {
+    const result = await measureDashboardLoad(values.url ?? 'http://127.0.0.1:4000/', integer(values.loads, 20, '--loads'));
     console.log(JSON.stringify(result, null, 2));
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ scenario, command: `headroom bench ${args.join(' ')}`, ...result }, null, 2)}\n`);
     return;
@@ -160,8 +175,10 @@ export async function benchCommand(args: string[]): Promise<void> {
     return name as PresetName;
   });
   const seeds = Array.from({ length: integer(values.seeds, 3, '--seeds') }, (_, i) => i);
+  const maxForgetting = share(values['max-forgetting'], 0.01, '--max-forgetting');
   const common = { dataset, strategies, seeds, backend, log };
   log(`${scenario} on ${dataset.name}: ${dataset.labels.length} labels, ${strategies.length} strategies, ${seeds.length} seeds, backend ${backend.backend}`);
+  if (dataset.carvedValidation > 0) log(`the file gives some labels no validation rows: ${dataset.carvedValidation} of their train rows (a tenth of each) are validation`);
   const started = performance.now();
   let records: RunRecord[];
   if (scenario === 's1') {
@@ -178,11 +195,31 @@ export async function benchCommand(args: string[]): Promise<void> {
     ? (['finalAccuracy', 'averageIncrementalAccuracy', 'forgetting', 'seconds'] as const)
     : (['oldAccuracy', 'newAccuracy', 'overallAccuracy', 'forgetting', 'intrusion', 'seconds'] as const);
   console.log(summaryTable(summary, metrics));
+  const recommendations = scenario === 's3' ? [] : benchRecommendations(records, maxForgetting);
+  if (recommendations.length > 0) console.log(`\n${recommendationText(recommendations)}`);
   console.log(`\n${records.length} runs in ${wallSeconds.toFixed(1)} s`);
   if (values.json) {
-    const output = { scenario, dataset: dataset.name, backend: backend.backend, versions: backend.versions, wallSeconds, command: `headroom bench ${args.join(' ')}`, records, summary };
+    const output = {
+      scenario,
+      dataset: dataset.name,
+      carvedValidation: dataset.carvedValidation,
+      backend: backend.backend,
+      versions: backend.versions,
+      wallSeconds,
+      command: `headroom bench ${args.join(' ')}`,
+      records,
+      summary,
+      recommendations,
+    };
     fs.writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
   }
+}
+
+function share(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!(value.trim() !== '' && parsed >= 0 && parsed <= 1)) throw new Error(`${name} must be a share from 0 to 1 (0.01 is one point of accuracy), got ${value}`);
+  return parsed;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {

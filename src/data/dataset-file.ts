@@ -4,7 +4,7 @@ import { parseCsv } from './csv.js';
 import { readRow, type ColumnNames, type PendingRow } from './dataset-row.js';
 import { DatasetFileError } from './errors.js';
 import { parseJsonLines } from './jsonl.js';
-import { assignSplits, type Split } from './splits.js';
+import { assignSplits, carveValidation, type Split } from './splits.js';
 
 export { DatasetFileError, type DatasetFileErrorCode } from './errors.js';
 export type { Split } from './splits.js';
@@ -16,7 +16,7 @@ export interface DatasetFileInput extends ColumnOptions {
   content: string | Uint8Array;
   /** Limit on the content's size in UTF-8 bytes; DEFAULT_MAX_BYTES if absent. */
   maxBytes?: number;
-  /** Seed for the splits assigned to rows that have none; 0 if absent. */
+  /** Seed for the splits assigned to rows that have none, and for the validation rows carved from train; 0 if absent. */
   splitSeed?: number;
 }
 
@@ -32,6 +32,8 @@ export interface ParsedDatasetFile {
   columns: ColumnNames;
   /** How many rows had no split in the file and got one from assignSplits. */
   generatedSplits: number;
+  /** How many train rows carveValidation moved to validation, for labels the file gave none. */
+  carvedValidation: number;
 }
 
 interface ValidatedRows {
@@ -47,7 +49,15 @@ export function parseDatasetFile(input: DatasetFileInput): ParsedDatasetFile {
   const unsplit = rows.filter((row) => row.split === null);
   const assigned = assignSplits(unsplit, input.splitSeed ?? 0);
   unsplit.forEach((row, i) => (row.split = assigned[i]));
-  return { rows: rows as DatasetRow[], columns, generatedSplits: unsplit.length };
+  const split = rows as DatasetRow[];
+  const carved = carveValidation(split, input.splitSeed ?? 0);
+  let carvedValidation = 0;
+  split.forEach((row, i) => {
+    if (carved[i] === row.split) return;
+    row.split = carved[i];
+    carvedValidation++;
+  });
+  return { rows: split, columns, generatedSplits: unsplit.length, carvedValidation };
 }
 
 function readCsvRows(text: string, options: ColumnOptions): ValidatedRows {

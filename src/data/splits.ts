@@ -33,9 +33,45 @@ export function parseSplitName(cell: string): Split | null | undefined {
  * so a label with 1 to 3 rows is all train and one with 10 rows is 8/1/1.
  */
 export function assignSplits(rows: ReadonlyArray<{ text: string; label: string }>, seed = 0): Split[] {
+  const result = new Array<Split>(rows.length);
+  for (const group of hashOrderByLabel(rows, seed, () => true)) {
+    let next = 0;
+    for (const [split, count] of splitCounts(group.length)) {
+      for (const end = next + count; next < end; next++) result[group[next].index] = split;
+    }
+  }
+  return result;
+}
+
+/** Share of a label's train rows that carveValidation moves, in tenths, rounded down. */
+const CARVED_TENTHS = 1;
+
+/**
+ * Gives a validation split to every label that has train rows and no validation row (a file split
+ * into train and test only): a tenth of its train rows, rounded down, chosen by the same seeded
+ * hash as assignSplits. Choosing among strategies, or calibrating one, needs examples that are
+ * neither trained on nor the test; a label with fewer than ten train rows keeps them all.
+ * Returns every row's split, changed or not.
+ */
+export function carveValidation(rows: ReadonlyArray<{ text: string; label: string; split: Split }>, seed = 0): Split[] {
+  const hasValidation = new Set(rows.filter((row) => row.split === 'validation').map((row) => row.label));
+  const result = rows.map((row) => row.split);
+  for (const group of hashOrderByLabel(rows, seed, (row) => row.split === 'train' && !hasValidation.has(row.label))) {
+    for (const { index } of group.slice(0, Math.floor((group.length * CARVED_TENTHS) / 10))) result[index] = 'validation';
+  }
+  return result;
+}
+
+/**
+ * The rows `include` accepts, grouped by label, each group in the order of a seeded hash of
+ * (text, how many identical rows of its label came before it): an order that depends only on
+ * the multiset of rows, not on the file's order.
+ */
+function hashOrderByLabel<R extends { text: string; label: string }>(rows: readonly R[], seed: number, include: (row: R) => boolean): Keyed[][] {
   const byLabel = new Map<string, Keyed[]>();
   const seen = new Map<string, number>();
   rows.forEach((row, index) => {
+    if (!include(row)) return;
     const identity = `${row.label}\u0000${row.text}`;
     const occurrence = seen.get(identity) ?? 0;
     seen.set(identity, occurrence + 1);
@@ -43,16 +79,7 @@ export function assignSplits(rows: ReadonlyArray<{ text: string; label: string }
     if (group === undefined) byLabel.set(row.label, (group = []));
     group.push({ index, text: row.text, occurrence, hash: hashRow(seed, row.text, occurrence) });
   });
-
-  const result = new Array<Split>(rows.length);
-  for (const group of byLabel.values()) {
-    group.sort(compareKeyed);
-    let next = 0;
-    for (const [split, count] of splitCounts(group.length)) {
-      for (const end = next + count; next < end; next++) result[group[next].index] = split;
-    }
-  }
-  return result;
+  return [...byLabel.values()].map((group) => group.sort(compareKeyed));
 }
 
 interface Keyed {

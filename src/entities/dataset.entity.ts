@@ -34,6 +34,10 @@ export class Dataset {
   @Column({ type: 'integer' })
   generatedSplitCount: number;
 
+  /** How many train rows were moved to validation because the file gave their label no validation rows. */
+  @Column({ type: 'integer', default: 0 })
+  carvedValidationCount: number;
+
   /** SHA-256 of the imported content: identifies the data a run saw, and keys feature caches. */
   @Column({ type: 'char', length: 64 })
   contentSha256: string;

@@ -4,6 +4,7 @@ import { Checkpoint } from './checkpoint.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { Experiment } from './experiment.entity.js';
 import { LabelSet } from './label-set.entity.js';
+import type { StoredRunOutcomes } from '../training/outcomes.js';
 
 export enum RunKind {
   BASE_TRAINING = 'BASE_TRAINING',
@@ -93,6 +94,15 @@ export class Run {
   /** Test accuracy per label name; null until the run succeeds. */
   @Column({ type: 'jsonb', nullable: true })
   perLabelAccuracy: Record<string, number> | null;
+
+  /**
+   * Per example of the test and validation splits, what the final model did (bitsets in base64):
+   * what intervals, paired comparisons and recommendations are computed from. Null until a head
+   * expansion succeeds, and for base training. Kilobytes a run, so read only where asked for
+   * (`addSelect('run.outcomes')`): undefined on a run loaded without it.
+   */
+  @Column({ type: 'jsonb', nullable: true, select: false })
+  outcomes?: StoredRunOutcomes | null;
 
   @Column({ type: 'text', nullable: true })
   error: string | null;

@@ -4,6 +4,7 @@ import { Checkpoint, Dataset, DatasetLabel, EpochMetric, Experiment, Label, Labe
 import { notFound } from '../services/errors.js';
 import { Services } from '../services/index.js';
 import { Page } from '../services/pagination.js';
+import { StoredRunOutcomes } from '../training/index.js';
 
 /** The arguments of Experiment.runs: experiments in a list that ask for the same ones share a statement. */
 export interface ExperimentRunsKey {
@@ -51,6 +52,11 @@ export function createLoaders(services: Services) {
     /** Per-label counts, in label order (the order a new label set would use). */
     datasetLabels: byParent(DatasetLabel, 'datasetId', { label: 'ASC' }),
     experimentRuns: new DataLoader<ExperimentRunsKey, Page<Run>>((keys) => experimentRunPages(services, keys), loaderOptions),
+    /** A run's per-example outcomes, by run id; null for a run without them. */
+    runOutcomes: new DataLoader<string, StoredRunOutcomes | null>(async (ids) => {
+      const found = await services.runs.outcomes(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }, loaderOptions),
   };
 }
 

@@ -29,6 +29,8 @@ type Args = Record<string, unknown>;
 
 /** Training settings allow 1000 epochs, and epoch 0 (before training) is measured too. */
 const MAX_EPOCH_ROWS = 1001;
+/** A run records tfjs-core, its backend's packages (native-gemm on wasm) and node: a handful, never a page. */
+const MAX_SOFTWARE_VERSIONS = 8;
 
 /**
  * How many items a list field without `first` returns at most, by `Type.field`, from its own
@@ -37,6 +39,7 @@ const MAX_EPOCH_ROWS = 1001;
  */
 const LIST_BOUNDS: Record<string, (args: Args, parentArgs: Args) => number> = {
   'Run.epochs': () => MAX_EPOCH_ROWS,
+  'Run.versions': () => MAX_SOFTWARE_VERSIONS,
   'RunComparison.runs': (_args, compareArgs) => lengthOf(compareArgs.ids, MAX_COMPARED),
   'RunComparison.series': (_args, compareArgs) => lengthOf(compareArgs.ids, MAX_COMPARED),
   'Query.predict': (args) => lengthOf(args.texts, MAX_TEXTS),

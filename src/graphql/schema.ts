@@ -15,10 +15,25 @@ import { LabelSetResolver } from './resolvers/label-set.resolver.js';
 import { LaunchResolver } from './resolvers/launch.resolver.js';
 import { RunProgressResolver } from './resolvers/run-progress.resolver.js';
 import { RunResolver } from './resolvers/run.resolver.js';
+import { ExperimentStatisticsResolver, LeaderboardEntryStatisticsResolver, RunOutcomesResolver, StrategySettingsResolver } from './resolvers/strategy-statistics.resolver.js';
 
 export function buildHeadroomSchema(pubSub: EventPubSub): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [DatasetResolver, LabelSetResolver, ExperimentResolver, RunResolver, CheckpointResolver, RunProgressResolver, LaunchResolver, ComparisonResolver, AdminResolver],
+    resolvers: [
+      DatasetResolver,
+      LabelSetResolver,
+      ExperimentResolver,
+      RunResolver,
+      CheckpointResolver,
+      RunProgressResolver,
+      LaunchResolver,
+      ComparisonResolver,
+      AdminResolver,
+      ExperimentStatisticsResolver,
+      LeaderboardEntryStatisticsResolver,
+      RunOutcomesResolver,
+      StrategySettingsResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTimeISO }],
     validate: false,
     pubSub,

@@ -3,7 +3,7 @@ import { deleteEpochsAfter, markAlive, setBackend } from '../db/run-plans.js';
 import { Checkpoint, EpochMetric, Run, RunStatus } from '../entities/index.js';
 import { publishRunProgress, publishRunStatus } from '../events/publish.js';
 import { EpochPayload } from '../events/run-progress.js';
-import { BackendInfo, ThreadResult } from '../training/index.js';
+import { BackendInfo, encodeOutcomes, ThreadResult } from '../training/index.js';
 import { JobQueue } from './job-queue.js';
 
 /** Attempts a run gets before a crash (or error) fails it for good. */
@@ -63,8 +63,9 @@ export class RunLifecycle {
   }
 
   /**
-   * Stores the outcome and the checkpoint row together. False when the attempt lost the run in the
-   * meantime (the caller then deletes the checkpoint folder it wrote).
+   * Stores the outcome (final metrics, per-example outcomes) and the checkpoint row together.
+   * False when the attempt lost the run in the meantime (the caller then deletes the checkpoint
+   * folder it wrote).
    */
   succeed(claim: Claim, result: ThreadResult, checkpoint: { id: string; artifactPath: string }, labels: string[]): Promise<boolean> {
     return this.fenced(claim, async (manager, run) => {
@@ -83,6 +84,7 @@ export class RunLifecycle {
       run.perLabelAccuracy = Object.fromEntries(
         labels.flatMap((label, i) => (result.perLabelAccuracy[i] === null ? [] : [[label, result.perLabelAccuracy[i]!]])),
       );
+      run.outcomes = result.outcomes && encodeOutcomes(result.outcomes);
       await this.end(manager, run, RunStatus.SUCCEEDED, null);
     });
   }

@@ -57,11 +57,16 @@ export function browserPolicy(options: BrowserPolicyOptions): BrowserPolicy {
       // No Origin: not a browser page (curl, the CLI, a graphql-ws client in Node).
       if (origin === undefined || READ_ONLY_METHODS.has(method)) return null;
       if (allowedOrigins.has(origin) || isOwnOrigin(origin, host)) return null;
-      return {
-        reason: 'ORIGIN_NOT_ALLOWED',
-        message: `requests from pages on ${origin} are refused: only this server's own pages and the origins in HEADROOM_CORS_ORIGINS may call it (add ${origin} there to allow it)`,
-      };
+      return originRefusal(origin);
     },
+  };
+}
+
+/** The refusal of a page's origin, over HTTP, a WebSocket upgrade or a CORS preflight alike. */
+export function originRefusal(origin: string): Refusal {
+  return {
+    reason: 'ORIGIN_NOT_ALLOWED',
+    message: `requests from pages on ${origin} are refused: only this server's own pages and the origins in HEADROOM_CORS_ORIGINS may call it (add ${origin} there to allow it)`,
   };
 }
 

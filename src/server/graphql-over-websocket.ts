@@ -8,6 +8,7 @@ import { formatError, withCode } from '../graphql/errors.js';
 import { checkQueryLimits } from '../graphql/query-limits.js';
 import { Log } from '../log.js';
 import { Authenticate } from './authentication.js';
+import { baseUrlOf } from './base-url.js';
 
 /**
  * graphql-ws on the GraphQL path: subscriptions (and queries, for clients that want one socket).
@@ -20,6 +21,8 @@ export function serveGraphQLOverWebSocket(options: {
   authenticate: Authenticate;
   limits: Limits;
   introspection: boolean;
+  /** HEADROOM_PUBLIC_URL, for the URLs operations return. */
+  publicUrl: string | null;
   log: Log;
 }) {
   const { schema, context, authenticate, limits, log } = options;
@@ -57,7 +60,7 @@ export function serveGraphQLOverWebSocket(options: {
         if (error) return [error];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      context: (ctx) => operationContext(context, ctx.extra.principal!),
+      context: (ctx) => operationContext(context, ctx.extra.principal!, baseUrlOf(options.publicUrl, ctx.extra.request)),
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(format) } : undefined),
     },

@@ -12,7 +12,9 @@ import { GraphQLContext, operationContext, SharedContext } from '../graphql/cont
 import { formatError } from '../graphql/errors.js';
 import { Log } from '../log.js';
 import { Authenticate } from './authentication.js';
+import { baseUrlOf } from './base-url.js';
 import { BrowserPolicy, enforceBrowserPolicy, refusalBody, requestOf } from './browser-origins.js';
+import { crossOriginResourceSharing } from './cors.js';
 import { startEventLoopMonitor } from './event-loop-monitor.js';
 import { serveGraphQLOverWebSocket } from './graphql-over-websocket.js';
 import { healthRoutes } from './health-routes.js';
@@ -33,6 +35,10 @@ export interface HttpServerOptions {
   authenticate: Authenticate;
   /** Which hosts and browser origins may reach the server. */
   browserPolicy: BrowserPolicy;
+  /** HEADROOM_CORS_ORIGINS: pages on these origins may call every route from a browser (CORS). */
+  corsOrigins: readonly string[];
+  /** HEADROOM_PUBLIC_URL: the base of the absolute URLs the API returns; null: the request's own Host. */
+  publicUrl: string | null;
   limits: Limits;
   /** Schema introspection for IDEs and code generators; off in production. */
   introspection: boolean;
@@ -59,7 +65,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       else done(true);
     },
   });
-  const sockets = serveGraphQLOverWebSocket({ wsServer, schema, context, authenticate, limits, introspection: options.introspection, log });
+  const sockets = serveGraphQLOverWebSocket({ wsServer, schema, context, authenticate, limits, introspection: options.introspection, publicUrl: options.publicUrl, log });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -79,7 +85,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   await apollo.start();
 
   app.use(enforceBrowserPolicy(options.browserPolicy));
-  app.get('/', (_req, res) => res.redirect('/graphiql'));
+  app.use(crossOriginResourceSharing(options.corsOrigins));
   const eventLoop = startEventLoopMonitor();
   app.use(healthRoutes(eventLoop, authenticate));
   app.use(
@@ -87,7 +93,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     answerWithin(limits.requestTimeoutSeconds),
     // Room for the largest dataset allowed plus the JSON escaping of its quotes and newlines.
     express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.6) + 1024 * 1024 }),
-    expressMiddleware(apollo, { context: async ({ req }) => operationContext(context, await authenticate(req.headers.authorization)) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => operationContext(context, await authenticate(req.headers.authorization), baseUrlOf(options.publicUrl, req)),
+    }),
   );
   options.routes?.(app);
   app.use(bodyErrors(limits.maxUploadBytes));

@@ -1,6 +1,10 @@
 import { DataSource, In } from 'typeorm';
-import { EpochMetric, Run, RunStatus } from '../entities/index.js';
+import { EpochMetric, Run } from '../entities/index.js';
+import type { PresetName } from '../training/index.js';
+import { mean, spread } from '../training/index.js';
 import { badInput, notFound, requireId } from './errors.js';
+import { SettingDifference, settingDifferences, StoredStrategySettings } from './setting-differences.js';
+import { experimentStrategies } from './strategies.js';
 
 /** Final metrics a leaderboard can rank by, with the direction in which they are better. */
 export const LEADERBOARD_METRICS = {
@@ -21,13 +25,17 @@ type MetricKey = (typeof METRIC_KEYS)[number];
 
 export interface LeaderboardEntry {
   rank: number;
-  preset: string | null;
-  settings: Record<string, unknown>;
+  /** Identifies the setting, as Strategy.settingsKey does. */
+  settingsKey: string;
+  preset: PresetName;
+  /** Tells settings of one preset apart (setting-differences.ts). */
+  variant: string;
+  settings: StoredStrategySettings;
   seeds: number[];
   runs: Run[];
   /** Mean over the entry's runs of the ranked metric; null where it does not apply. */
   value: number | null;
-  /** Sample standard deviation over seeds; null with fewer than two runs. */
+  /** Spread over seeds (statistics.spread): null with fewer than two runs. */
   std: number | null;
   means: Record<MetricKey, number | null>;
 }
@@ -48,32 +56,20 @@ export class ComparisonService {
    * mean of `metric`. Entries without a value for it (e.g. intrusion of a run with no new labels) come last.
    */
   async leaderboard(experimentId: string, metric: LeaderboardMetric, order: SortOrder | null): Promise<LeaderboardEntry[]> {
-    const runs = await this.dataSource.getRepository(Run).find({
-      where: { experimentId, status: RunStatus.SUCCEEDED },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-    const groups = new Map<string, Run[]>();
-    for (const run of runs) {
-      const key = JSON.stringify(sortKeys(run.settings));
-      groups.set(key, [...(groups.get(key) ?? []), run]);
-    }
     const { key, better } = LEADERBOARD_METRICS[metric];
     const direction = (order ?? better) === 'DESC' ? -1 : 1;
-    const entries = [...groups.values()].map((unordered) => {
-      const group = unordered.sort((a, b) => a.seed - b.seed);
-      const values = group.map((run) => run.finalMetrics?.[key] ?? null).filter((value): value is number => value !== null);
-      return {
-        preset: (group[0].settings.preset as string | undefined) ?? null,
-        settings: group[0].settings,
-        seeds: group.map((run) => run.seed),
-        runs: group,
-        value: mean(values),
-        std: standardDeviation(values),
-        means: Object.fromEntries(
-          METRIC_KEYS.map((name) => [name, mean(group.map((run) => run.finalMetrics?.[name] ?? null).filter((v): v is number => v !== null))]),
-        ) as Record<MetricKey, number | null>,
-      };
-    });
+    const valuesOf = (group: Run[], name: MetricKey) => group.map((run) => run.finalMetrics?.[name] ?? null).filter((value): value is number => value !== null);
+    const entries = (await experimentStrategies(this.dataSource, experimentId)).map(({ settingsKey, preset, variant, settings, seeds, runs: group }) => ({
+      settingsKey,
+      preset,
+      variant,
+      settings,
+      seeds,
+      runs: group,
+      value: mean(valuesOf(group, key)),
+      std: spread(valuesOf(group, key)),
+      means: Object.fromEntries(METRIC_KEYS.map((name) => [name, mean(valuesOf(group, name))])) as Record<MetricKey, number | null>,
+    }));
     entries.sort((a, b) => {
       if (a.value === null || b.value === null) return a.value === null ? (b.value === null ? 0 : 1) : -1;
       return direction * (a.value - b.value);
@@ -82,7 +78,7 @@ export class ComparisonService {
   }
 
   /** The runs in the order given, the settings on which they differ, and each one's epochs. */
-  async compare(ids: string[]): Promise<{ runs: Run[]; differingSettings: Array<{ key: string; values: unknown[] }>; series: RunSeries[] }> {
+  async compare(ids: string[]): Promise<{ runs: Run[]; differingSettings: SettingDifference[]; series: RunSeries[] }> {
     if (ids.length === 0 || ids.length > MAX_COMPARED) throw badInput('ids', `compare 1 to ${MAX_COMPARED} runs; got ${ids.length}`);
     ids.forEach((id, i) => requireId(id, `ids[${i}]`));
     const found = await this.dataSource.getRepository(Run).findBy({ id: In(ids) });
@@ -93,26 +89,7 @@ export class ComparisonService {
       return run;
     });
     const epochs = await this.dataSource.getRepository(EpochMetric).find({ where: { runId: In(ids) }, order: { epoch: 'ASC' } });
-    const keys = [...new Set(runs.flatMap((run) => Object.keys({ ...run.settings, seed: run.seed })))].sort();
-    const differingSettings = keys
-      .map((key) => ({ key, values: runs.map((run) => ({ ...run.settings, seed: run.seed })[key] ?? null) }))
-      .filter(({ values }) => new Set(values.map((value) => JSON.stringify(value))).size > 1);
+    const differingSettings = settingDifferences(runs.map((run) => ({ ...run.settings, seed: run.seed })));
     return { runs, differingSettings, series: runs.map((run) => ({ run, epochs: epochs.filter((epoch) => epoch.runId === run.id) })) };
   }
-}
-
-function mean(values: number[]): number | null {
-  return values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function standardDeviation(values: number[]): number | null {
-  if (values.length < 2) return null;
-  const average = mean(values)!;
-  return Math.sqrt(values.reduce((sum, value) => sum + (value - average) ** 2, 0) / (values.length - 1));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
 }

@@ -52,6 +52,7 @@ export class DatasetService {
           splitColumn: parsed.columns.split,
           exampleCount: parsed.rows.length,
           generatedSplitCount: parsed.generatedSplits,
+          carvedValidationCount: parsed.carvedValidation,
           contentSha256: createHash('sha256').update(input.content, 'utf8').digest('hex'),
           sizeBytes: Buffer.byteLength(input.content, 'utf8'),
         }),

@@ -16,6 +16,7 @@ import { LaunchService } from './launches.js';
 import { ModelImportService } from './model-imports.js';
 import { PredictionService } from './predictions.js';
 import { RunService } from './runs.js';
+import { StrategyStatistics } from './strategy-statistics.js';
 
 /** The application's operations, shared by the GraphQL resolvers and the CLI. */
 export interface Services {
@@ -26,6 +27,7 @@ export interface Services {
   checkpoints: CheckpointService;
   launches: LaunchService;
   comparisons: ComparisonService;
+  strategyStatistics: StrategyStatistics;
   predictions: PredictionService;
   modelImports: ModelImportService;
   apiKeys: ApiKeyService;
@@ -55,6 +57,7 @@ export function createServices({ dataSource, queue, artifacts, backend, limits, 
     checkpoints,
     launches: new LaunchService(dataSource, queue, labelSets, limits.maxActiveRunsPerKey, log),
     comparisons: new ComparisonService(dataSource),
+    strategyStatistics: new StrategyStatistics(dataSource),
     predictions: new PredictionService(checkpoints, artifacts, backend),
     modelImports: new ModelImportService(dataSource, artifacts, labelSets),
     apiKeys: new ApiKeyService(dataSource),

@@ -164,6 +164,7 @@ export class LaunchService {
         finalMetrics: null,
         keptEpoch: null,
         perLabelAccuracy: null,
+        outcomes: null,
         attempts: 0,
         startedAt: null,
         finishedAt: null,

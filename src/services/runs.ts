@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Run, RunKind, RunStatus } from '../entities/index.js';
+import { StoredRunOutcomes } from '../training/index.js';
 import { notFound, requireId } from './errors.js';
 import { firstPagesNewestFirst, Page, PageArgs, pageNewestFirst } from './pagination.js';
 
@@ -16,6 +17,12 @@ export class RunService {
     const run = await this.dataSource.getRepository(Run).findOneBy({ id: requireId(id, field) });
     if (!run) throw notFound('Run', id, field);
     return run;
+  }
+
+  /** The stored outcomes of each run, by id (null for a run without them); read apart because they are large. */
+  async outcomes(ids: readonly string[]): Promise<Map<string, StoredRunOutcomes | null>> {
+    const rows = await this.dataSource.getRepository(Run).createQueryBuilder('run').select('run.id').addSelect('run.outcomes').where('run.id IN (:...ids)', { ids }).getMany();
+    return new Map(rows.map((run) => [run.id, run.outcomes ?? null]));
   }
 
   list(filter: RunFilter, args: PageArgs): Promise<Page<Run>> {

@@ -4,6 +4,7 @@ import { initialiseTable } from './embedding-bag.js';
 import { EpochMetrics, measure, ModelMetrics } from './evaluation.js';
 import { Classifier, EmbeddingBagConfig, EmbeddingBagEncoder, Encoder } from './model.js';
 import { EmbeddingBagTraining } from './embedding-bag-training.js';
+import { RunOutcomes } from './outcomes.js';
 import { Random } from './random.js';
 import { checkInteger, checkPositive } from './settings.js';
 import { tokenizeAll } from './tokenizer.js';
@@ -99,6 +100,8 @@ export interface TrainingResult<E extends Encoder = Encoder> {
   final: FinalMetrics;
   /** Test accuracy per label index; null for a label without test examples. */
   perLabelAccuracy: Array<number | null>;
+  /** Per example of the test and validation splits, against the base model; null for base training, which has none. */
+  outcomes: RunOutcomes | null;
 }
 
 /** Trains an embedding-bag encoder and a linear head from scratch on every label. */
@@ -150,13 +153,14 @@ export async function trainBase(spec: BaseTrainingSpec, data: SplitData, hooks: 
         withValidation,
       );
     const loop = await trainLoop(model, { labels: data.train.labels, tokens: trainBags }, measureNow, { ...settings, seed: spec.seed }, hooks);
-    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureNow(false);
+    const { perLabelAccuracy, validationAccuracy: _validation, predicted: _predicted, ...metrics } = measureNow(false);
     const trained = model.export();
     return {
       model: { labels, encoder: trained.encoder as EmbeddingBagEncoder, head: trained.head },
       epochs: loop.epochs,
       final: { ...metrics, trainSeconds: loop.trainSeconds },
       perLabelAccuracy,
+      outcomes: null,
     };
   } finally {
     model.dispose();

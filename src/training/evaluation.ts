@@ -25,6 +25,8 @@ export interface Measurement extends ModelMetrics {
   perLabelAccuracy: Array<number | null>;
   /** Overall accuracy on the validation split; null when it has no examples. */
   validationAccuracy: number | null;
+  /** The predicted label index of every example: of the validation split only when it was measured. */
+  predicted: { test: Int32Array; validation: Int32Array | null };
 }
 
 /** Anything that scores features: the model being trained, or a finished head. */
@@ -52,7 +54,7 @@ export interface BaseReference {
   oldLogits: Float32Array;
 }
 
-/** The test metrics, and validation accuracy when `withValidation` (early stopping is what needs it). */
+/** The test metrics and predictions, and the validation split's when `withValidation` (early stopping and outcomes need them). */
 export function measure(
   scorer: Scorer,
   splits: { test: EvaluationSplit; validation: EvaluationSplit },
@@ -63,13 +65,15 @@ export function measure(
   const { labelCount } = scorer;
   const testLogits = scorer.logits(splits.test.features(), splits.test.baseOldLogits);
   const rows = splits.test.labels.length;
-  const test = classificationMetrics(argmaxRows(testLogits, rows, labelCount), splits.test.labels, oldLabelCount, labelCount);
+  const testPredicted = argmaxRows(testLogits, rows, labelCount);
+  const test = classificationMetrics(testPredicted, splits.test.labels, oldLabelCount, labelCount);
 
   let validationAccuracy: number | null = null;
-  if (withValidation && splits.validation.labels.length > 0) {
-    const logits = scorer.logits(splits.validation.features(), splits.validation.baseOldLogits);
-    const predicted = argmaxRows(logits, splits.validation.labels.length, labelCount);
-    validationAccuracy = classificationMetrics(predicted, splits.validation.labels, oldLabelCount, labelCount).overallAccuracy;
+  let validationPredicted: Int32Array | null = null;
+  if (withValidation) {
+    const logits = splits.validation.labels.length > 0 ? scorer.logits(splits.validation.features(), splits.validation.baseOldLogits) : new Float32Array(0);
+    validationPredicted = argmaxRows(logits, splits.validation.labels.length, labelCount);
+    validationAccuracy = classificationMetrics(validationPredicted, splits.validation.labels, oldLabelCount, labelCount).overallAccuracy;
   }
 
   const forgetting = reference?.oldAccuracy != null && test.oldAccuracy !== null ? reference.oldAccuracy - test.oldAccuracy : null;
@@ -83,6 +87,7 @@ export function measure(
     oldLogitDrift: reference ? maxAbsDifference(testLogits, reference.oldLogits, rows, oldLabelCount, labelCount, oldLabelCount) : null,
     perLabelAccuracy: test.perLabelAccuracy,
     validationAccuracy,
+    predicted: { test: testPredicted, validation: validationPredicted },
   };
 }
 

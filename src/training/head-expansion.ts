@@ -10,6 +10,7 @@ import { alignNewRows, appendRows } from './head-init.js';
 import { headLogits } from './logits.js';
 import { argmaxRows, classificationMetrics } from './metrics.js';
 import { Classifier, Encoder, LinearHead, labelCount } from './model.js';
+import { RunOutcomes, splitOutcomes } from './outcomes.js';
 import { Random } from './random.js';
 import { ExpansionSettings } from './settings.js';
 import { gatherRows, TrainableModel } from './trainable-model.js';
@@ -44,6 +45,7 @@ export interface HeadExpansionResult {
   epochs: EpochMetrics[];
   final: FinalMetrics;
   perLabelAccuracy: Array<number | null>;
+  outcomes: RunOutcomes;
 }
 
 /**
@@ -104,8 +106,13 @@ async function expand(
   // The base head has exactly the old rows, so these are the old logits: [rows, oldCount].
   const baseTrainLogits = headLogits(train.features, baseHead);
   const baseTestLogits = headLogits(test.features, baseHead);
+  const baseValidationLogits = headLogits(validation.features, baseHead);
   const newCount = spec.labelCount - oldCount;
-  const baseOldAccuracy = classificationMetrics(argmaxRows(baseTestLogits, test.labels.length, oldCount), test.labels, oldCount, spec.labelCount).oldAccuracy;
+  const basePredicted = {
+    test: argmaxRows(baseTestLogits, test.labels.length, oldCount),
+    validation: argmaxRows(baseValidationLogits, validation.labels.length, oldCount),
+  };
+  const baseOldAccuracy = classificationMetrics(basePredicted.test, test.labels, oldCount, spec.labelCount).oldAccuracy;
 
   const newRows = rowsWhere(train.labels, (label) => label >= oldCount);
   const rehearsalRows = selectExemplars({
@@ -138,7 +145,6 @@ async function expand(
     const evaluationTokens = encoderTraining && { validation: tokensOf(encoderTraining.data.validation.texts), test: tokensOf(encoderTraining.data.test.texts) };
     const reference = { oldAccuracy: baseOldAccuracy, oldLogits: baseTestLogits };
     // While the encoder trains, features change with it: each measurement encodes again.
-    const baseValidationLogits = encoderTraining ? undefined : headLogits(validation.features, baseHead);
     const measureWith = (scorer: Scorer, withValidation: boolean) =>
       measure(
         scorer,
@@ -166,8 +172,12 @@ async function expand(
     const trained = model.export();
     const head = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
     const scorer = settings.weightAligning ? headScorer(head) : model;
-    const { perLabelAccuracy, validationAccuracy: _validation, ...metrics } = measureWith(scorer, false);
-    return { head, encoder: trained.encoder, epochs: loop.epochs, final: { ...metrics, trainSeconds: loop.trainSeconds }, perLabelAccuracy };
+    const { perLabelAccuracy, validationAccuracy: _validation, predicted, ...metrics } = measureWith(scorer, true);
+    const outcomes = {
+      test: splitOutcomes({ labels: test.labels, predicted: predicted.test, basePredicted: basePredicted.test }, oldCount),
+      validation: splitOutcomes({ labels: validation.labels, predicted: predicted.validation!, basePredicted: basePredicted.validation }, oldCount),
+    };
+    return { head, encoder: trained.encoder, epochs: loop.epochs, final: { ...metrics, trainSeconds: loop.trainSeconds }, perLabelAccuracy, outcomes };
   } finally {
     model.dispose();
   }

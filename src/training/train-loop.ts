@@ -78,7 +78,7 @@ export async function trainLoop(
   let lastYield = performance.now();
 
   const report = async (epoch: number, loss: number, seconds: number) => {
-    const { perLabelAccuracy: _perLabel, validationAccuracy, ...metrics } = measure(settings.earlyStoppingPatience !== null);
+    const { perLabelAccuracy: _perLabel, validationAccuracy, predicted: _predicted, ...metrics } = measure(settings.earlyStoppingPatience !== null);
     const epochMetrics = { epoch, loss, seconds, ...metrics };
     epochs.push(epochMetrics);
     await hooks.onEpoch?.(epochMetrics);

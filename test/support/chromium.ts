@@ -2,21 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-
-/** Debian's Chromium; npm cannot download browsers on this network. `.ci/run` installs it. */
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Headless, and asking nothing of the network it was not told to (the machine's network is closed). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../../src/bench/chromium.js';
 
 /**
  * The `skip` option of a browser test: skipped without Chromium on a developer's machine, but

@@ -5,7 +5,15 @@ import { CheckpointFilterInput } from '../inputs/checkpoint.js';
 import { PageArgs } from '../inputs/page.js';
 import { CHECKPOINTS_PATH } from '../../server/checkpoint-routes.js';
 import { EncoderConfig } from '../../training/index.js';
-import { CheckpointConnection, CheckpointFileObject, CheckpointObject, EncoderArchitectureObject, EncoderKind, SourceFileObject } from '../types/checkpoint.js';
+import {
+  CheckpointConnection,
+  CheckpointFileObject,
+  CheckpointObject,
+  DOWNLOAD_URL_RULE,
+  EncoderArchitectureObject,
+  EncoderKind,
+  SourceFileObject,
+} from '../types/checkpoint.js';
 import { toConnection } from '../types/connection.js';
 import { LabelSetObject } from '../types/label-set.js';
 import { RunObject } from '../types/run.js';
@@ -37,11 +45,11 @@ export class CheckpointResolver {
   }
 
   @FieldResolver(() => [CheckpointFileObject], {
-    description: 'model.json and its weight files: a tfjs model folder, so tf.io.http can load the weights from modelJsonUrl.',
+    description: 'model.json and its weight files: a tfjs model folder, so tfjs\'s HTTP loader given the url of model.json reads the weights next to it.',
   })
-  async files(@Root() checkpoint: Checkpoint, @Ctx() { artifacts }: GraphQLContext) {
+  async files(@Root() checkpoint: Checkpoint, @Ctx() { artifacts, baseUrl }: GraphQLContext) {
     const files = await artifacts.checkpointFiles(artifacts.absolute(checkpoint.artifactPath));
-    return files.map((file) => ({ ...file, url: `${CHECKPOINTS_PATH}/${checkpoint.id}/files/${file.name}` }));
+    return files.map((file) => ({ ...file, url: `${baseUrl}${CHECKPOINTS_PATH}/${checkpoint.id}/files/${file.name}` }));
   }
 
   @FieldResolver(() => Float, {
@@ -75,14 +83,16 @@ export class CheckpointResolver {
       'A BERT checkpoint as a Hugging Face folder (config.json with its labels, model.safetensors, tokenizer files): save them in one folder and ' +
       'BertForSequenceClassification.from_pretrained loads it (`headroom export-model` does this). Null for an embedding-bag checkpoint.',
   })
-  async huggingFaceFiles(@Root() checkpoint: Checkpoint, @Ctx() { artifacts }: GraphQLContext) {
+  async huggingFaceFiles(@Root() checkpoint: Checkpoint, @Ctx() { artifacts, baseUrl }: GraphQLContext) {
     const files = await artifacts.huggingFaceFiles(checkpoint);
-    return files?.map((file) => ({ ...file, url: `${CHECKPOINTS_PATH}/${checkpoint.id}/huggingface/${file.name}` })) ?? null;
+    return files?.map((file) => ({ ...file, url: `${baseUrl}${CHECKPOINTS_PATH}/${checkpoint.id}/huggingface/${file.name}` })) ?? null;
   }
 
-  @FieldResolver(() => String, { description: 'Path on this server of the head as safetensors (classifier.weight [labels, dim], classifier.bias), for PyTorch.' })
-  headSafetensorsUrl(@Root() checkpoint: Checkpoint) {
-    return `${CHECKPOINTS_PATH}/${checkpoint.id}/head.safetensors`;
+  @FieldResolver(() => String, {
+    description: `Absolute URL of the head as safetensors (classifier.weight [labels, dim], classifier.bias), for PyTorch. ${DOWNLOAD_URL_RULE}`,
+  })
+  headSafetensorsUrl(@Root() checkpoint: Checkpoint, @Ctx() { baseUrl }: GraphQLContext) {
+    return `${baseUrl}${CHECKPOINTS_PATH}/${checkpoint.id}/head.safetensors`;
   }
 
   @FieldResolver(() => RunObject, { nullable: true, description: 'The run that wrote it.' })

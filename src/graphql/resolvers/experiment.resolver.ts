@@ -12,6 +12,7 @@ import { LabelObject, LabelSetObject } from '../types/label-set.js';
 import { RunConnection } from '../types/run.js';
 import { LeaderboardEntryObject, LeaderboardMetricEnum, SortOrderEnum } from '../types/comparison.js';
 import { LeaderboardMetric, SortOrder } from '../../services/comparisons.js';
+import { strategySettingsOf } from '../types/run-settings.js';
 
 @Resolver(() => ExperimentObject)
 export class ExperimentResolver {
@@ -88,13 +89,14 @@ export class ExperimentResolver {
   @FieldResolver(() => [LeaderboardEntryObject], {
     description: 'The experiment\'s succeeded runs ranked by a final metric, one entry per setting with its seeds pooled (mean and spread).',
   })
-  leaderboard(
+  async leaderboard(
     @Root() experiment: Experiment,
     @Arg('metric', () => LeaderboardMetricEnum, { defaultValue: 'OVERALL_ACCURACY', description: 'What to rank by.' }) metric: LeaderboardMetric,
     @Arg('order', () => SortOrderEnum, { nullable: true, description: 'Default: the metric\'s better direction.' }) order: SortOrder | null,
     @Ctx() { services }: GraphQLContext,
   ) {
-    return services.comparisons.leaderboard(experiment.id, metric, order);
+    const entries = await services.comparisons.leaderboard(experiment.id, metric, order);
+    return entries.map((entry) => ({ ...entry, settings: strategySettingsOf(entry.settings) }));
   }
 
   @FieldResolver(() => RunConnection, { description: 'Runs of this experiment, newest first.' })

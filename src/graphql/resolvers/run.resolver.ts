@@ -1,5 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
-import { Run } from '../../entities/index.js';
+import { Run, RunKind } from '../../entities/index.js';
+import { StoredStrategySettings, variantOf } from '../../services/setting-differences.js';
+import type { EncoderConfig } from '../../training/index.js';
 import { GraphQLContext } from '../context.js';
 import { PageArgs } from '../inputs/page.js';
 import { RunFilterInput } from '../inputs/run.js';
@@ -9,7 +11,9 @@ import { DatasetObject } from '../types/dataset.js';
 import { EpochMetricObject } from '../types/epoch-metric.js';
 import { ExperimentObject } from '../types/experiment.js';
 import { LabelSetObject } from '../types/label-set.js';
-import { LabelAccuracyObject, RunConnection, RunMetricsObject, RunObject } from '../types/run.js';
+import { LabelAccuracyObject, RunConnection, RunMetricsObject, RunObject, SoftwareVersionObject } from '../types/run.js';
+import { runSettingsOf, RunSettingsUnion } from '../types/run-settings.js';
+import { Preset } from '../training-enums.js';
 
 @Resolver(() => RunObject)
 export class RunResolver {
@@ -27,9 +31,34 @@ export class RunResolver {
     return services.runs.get(id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The preset the settings started from; null for base training.' })
+  @FieldResolver(() => Preset, { nullable: true, description: 'The preset the settings started from; null for base training.' })
   preset(@Root() run: Run) {
     return (run.settings.preset as string | undefined) ?? null;
+  }
+
+  @FieldResolver(() => RunSettingsUnion, { description: 'Fully resolved training settings (strategy axes and optimisation) as the run used them.' })
+  settings(@Root() run: Run) {
+    return runSettingsOf(run);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The name of its strategy setting: the preset and, in brackets, the settings where it departs from that preset on this base model, ' +
+      'e.g. "IMPRINT_FROZEN (epochs 20)"; the same as its leaderboard entry\'s variant. Null for base training.',
+  })
+  async variant(@Root() run: Run, @Ctx() { loaders }: GraphQLContext) {
+    if (run.kind !== RunKind.HEAD_EXPANSION || !run.baseCheckpointId) return null;
+    const base = await loaders.checkpoint.load(run.baseCheckpointId);
+    return variantOf(run.settings as unknown as StoredStrategySettings, base.encoder as unknown as EncoderConfig);
+  }
+
+  @FieldResolver(() => [SoftwareVersionObject], { nullable: true, description: 'Versions of the software that ran it, by name; null before it starts.' })
+  versions(@Root() run: Run) {
+    if (!run.versions) return null;
+    return Object.entries(run.versions)
+      .map(([name, version]) => ({ name, version }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   @FieldResolver(() => Boolean, { description: 'True once cancelRun was asked for; the status turns CANCELLED when the worker stops.' })

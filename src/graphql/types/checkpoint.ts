@@ -75,6 +75,10 @@ export class CheckpointObject {
   createdAt: Date;
 }
 
+/** How every download URL of the API is built; said once so the schema's descriptions cannot disagree. */
+export const DOWNLOAD_URL_RULE =
+  'Download URLs are absolute: they start with HEADROOM_PUBLIC_URL when the server has one, else with http:// and the Host the request was sent to.';
+
 @ObjectType('CheckpointFile', { description: 'A file of a checkpoint folder, downloadable over HTTP.' })
 export class CheckpointFileObject {
   @Field({ description: 'File name: model.json or a weight shard (tfjs), or a file of a Hugging Face folder.' })
@@ -83,7 +87,7 @@ export class CheckpointFileObject {
   @Field(() => Float, { description: 'Size in bytes.' })
   sizeBytes: number;
 
-  @Field({ description: 'Path on this server to GET it, e.g. /checkpoints/<id>/files/model.json.' })
+  @Field({ description: `Absolute URL to GET it, e.g. http://127.0.0.1:4000/checkpoints/<id>/files/model.json. ${DOWNLOAD_URL_RULE}` })
   url: string;
 }
 

@@ -1,7 +1,9 @@
-import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LEADERBOARD_METRICS } from '../../services/comparisons.js';
+import type { PresetName } from '../../training/index.js';
+import { Preset } from '../training-enums.js';
 import { RunMetricsObject, RunObject } from './run.js';
+import { StrategySettingsObject } from './run-settings.js';
 
 export const LeaderboardMetricEnum = Object.fromEntries(Object.keys(LEADERBOARD_METRICS).map((name) => [name, name])) as {
   [K in keyof typeof LEADERBOARD_METRICS]: K;
@@ -33,11 +35,21 @@ export class LeaderboardEntryObject {
   @Field(() => Int, { description: '1 for the best.' })
   rank: number;
 
-  @Field(() => String, { nullable: true, description: 'The preset the setting started from.' })
-  preset: string | null;
+  @Field(() => Preset, { description: 'The preset the setting started from.' })
+  preset: PresetName;
 
-  @Field(() => GraphQLJSONObject, { description: 'The resolved settings the runs share.' })
-  settings: Record<string, unknown>;
+  @Field({ description: 'Identifies the setting (a hash of its resolved settings): what compareStrategies takes and recommendation returns.' })
+  settingsKey: string;
+
+  @Field({
+    description:
+      'The setting\'s name: its preset and, in brackets, the settings where it departs from that preset on this base model, formatted as in ' +
+      'SettingDifference, e.g. "IMPRINT_FROZEN (epochs 20)", or just the preset. Two settings of one preset never share a name; a run\'s variant is its entry\'s.',
+  })
+  variant: string;
+
+  @Field(() => StrategySettingsObject, { description: 'The resolved settings the runs share.' })
+  settings: StrategySettingsObject;
 
   @Field(() => [Int], { description: 'Seeds of the runs pooled here.' })
   seeds: number[];
@@ -55,13 +67,18 @@ export class LeaderboardEntryObject {
   runs: RunObject[];
 }
 
-@ObjectType('SettingDifference', { description: 'A setting on which compared runs differ.' })
+@ObjectType('SettingDifference', { description: 'A setting on which compared runs differ, ready to show.' })
 export class SettingDifferenceObject {
-  @Field({ description: 'Setting name, e.g. init, learningRate, seed.' })
-  key: string;
+  @Field({ description: 'The setting: a field name of StrategySettings or BaseTrainingSettings (e.g. init, learningRate, rehearsal), or seed.' })
+  setting: string;
 
-  @Field(() => [GraphQLJSON], { description: 'Its value in each run, in the order the runs were asked for.' })
-  values: unknown[];
+  @Field(() => [String], {
+    description:
+      'Its value in each run, in the order the runs were asked for, formatted the same way everywhere: numbers in their shortest exact form ' +
+      '(0.01, 0.00005, 1e-7), enum values and booleans as GraphQL writes them, null as "off" (encoderLayers: "all"), rehearsal as ' +
+      '"5 per label" or "all old data", distillation as "temperature 2 weight 1", and "n/a" for a run without the setting.',
+  })
+  values: string[];
 }
 
 @ObjectType('RunSeries', { description: 'A run\'s per-epoch metrics as parallel arrays, ready to plot (index i is epochs[i]).' })

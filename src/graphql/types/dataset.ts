@@ -28,6 +28,12 @@ export class DatasetObject {
   @Field(() => Int, { description: 'Examples whose split was assigned by the seeded hash because the file gave none.' })
   generatedSplitCount: number;
 
+  @Field(() => Int, {
+    description:
+      'Train examples moved to the validation split because the file gave their label no validation examples: a tenth of each such label\'s train examples (rounded down), chosen by the seeded hash. Recommendations are decided on validation examples.',
+  })
+  carvedValidationCount: number;
+
   @Field(() => Float, { description: 'Size of the imported content in bytes (UTF-8).' })
   sizeBytes: number;
 

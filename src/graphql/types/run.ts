@@ -1,4 +1,3 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { RunKind, RunStatus } from '../../entities/index.js';
 import { ConnectionType } from './connection.js';
@@ -18,14 +17,8 @@ export class RunObject {
   @Field(() => Int, { description: 'Seed of every random choice the run makes: same seed, backend and data give the same metrics.' })
   seed: number;
 
-  @Field(() => GraphQLJSONObject, { description: 'Fully resolved training settings (strategy axes and optimisation) as the run used them.' })
-  settings: Record<string, unknown>;
-
   @Field(() => String, { nullable: true, description: 'TensorFlow.js backend that ran it (tensorflow-gpu, tensorflow, wasm or cpu); null before it starts.' })
   backend: string | null;
-
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Versions of the libraries that ran it; null before it starts.' })
-  versions: Record<string, string> | null;
 
   @Field(() => String, { nullable: true, description: 'Why the run failed; null otherwise.' })
   error: string | null;
@@ -48,6 +41,15 @@ export class RunObject {
 
   @Field(() => Date, { nullable: true, description: 'When it ended.' })
   finishedAt: Date | null;
+}
+
+@ObjectType('SoftwareVersion', { description: 'A piece of software that ran a run, and its version.' })
+export class SoftwareVersionObject {
+  @Field({ description: 'What it is: tfjs-core, the backend\'s package (tfjs-backend-wasm, tfjs-backend-cpu, tfjs-node, tfjs-node-gpu), native-gemm (the AVX2 GEMM wasm used, or none), node.' })
+  name: string;
+
+  @Field({ description: 'Its version, e.g. 4.22.0.' })
+  version: string;
 }
 
 @ObjectType('RunMetrics', { implements: ModelMetricsFields, description: 'Metrics of a run\'s final model on the test split.' })

@@ -1,5 +1,5 @@
 // Measures the embedding-bag encoder's training step, part by part, on a dataset's texts:
-//   node dist/bench/encoder.js /work/shared/datasets/clinc150.csv [batch]
+//   node dist/bench/encoder.js <clinc150.csv> [batch]
 // Per batch: tokenize, forward (mean of rows), backward (sparse gradient), sparse Adam step, with
 // the default tokenizer and 128 dims. The head is not included: dFeatures are random.
 // Single-threaded; on a shared machine the numbers move with the load.

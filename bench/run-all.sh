@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Every benchmark BENCHMARKS.md reports, in the order it reports them. Results go to bench/out/
 # (ignored by git). Run from the repository root after `npm run build`; takes about two hours on
-# 2 cores. Needs ../shared/datasets, ../shared/models/clinc135-bert and, for the comparisons with
-# PyTorch, Debian's python3-torch (and libopenblas0-pthread, which is what PyTorch's speed assumes).
+# 2 cores. Needs DATA (a folder with clinc150.csv and snips.csv), MODELS (a folder with
+# clinc135-bert), HEAD_REFERENCE and BERT_REFERENCE (the PyTorch reference scripts) and, for the
+# comparisons with PyTorch, Debian's python3-torch (and libopenblas0-pthread, which is what
+# PyTorch's speed assumes). Each defaults to where the development machine keeps it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/datasets}
 MODELS=${MODELS:-../shared/models}
+HEAD_REFERENCE=${HEAD_REFERENCE:-../shared/bench/torch_head_reference.py}
 BERT_REFERENCE=${BERT_REFERENCE:-../shared/bench/torch_bert_reference.py}
+for needed in "DATA=$DATA/clinc150.csv" "DATA=$DATA/snips.csv" "MODELS=$MODELS/clinc135-bert" "HEAD_REFERENCE=$HEAD_REFERENCE" "BERT_REFERENCE=$BERT_REFERENCE"; do
+  if [ ! -e "${needed#*=}" ]; then
+    echo "bench/run-all.sh: ${needed#*=} does not exist; set ${needed%%=*} to where it is" >&2
+    exit 2
+  fi
+done
 OUT=bench/out
 # The forgetting budget the S1 and S2 recommendations decide for (a share of old-label accuracy).
 MAX_FORGETTING=${MAX_FORGETTING:-0.01}
@@ -24,7 +33,7 @@ for dataset in clinc150 snips; do
     headroom bench "$scenario" --data "$DATA/$dataset.csv" "${exclude[@]}" --max-forgetting "$MAX_FORGETTING" --json "$OUT/$scenario-$dataset.json" > "$OUT/$scenario-$dataset.txt"
   done
 done
-headroom bench torch --data "$DATA/clinc150.csv" --exclude-label oos --out "$OUT/features" --json "$OUT/torch-clinc150.json" > "$OUT/torch-clinc150.txt"
+headroom bench torch --data "$DATA/clinc150.csv" --exclude-label oos --reference "$HEAD_REFERENCE" --out "$OUT/features" --json "$OUT/torch-clinc150.json" > "$OUT/torch-clinc150.txt"
 
 # BERT (BENCHMARKS.md, "BERT from Hugging Face"): texts one per line, as the reference reads them.
 texts() { /usr/bin/python3 -c 'import csv, sys

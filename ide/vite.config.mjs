@@ -14,6 +14,9 @@ export default defineConfig({
     // Monaco alone is several MB; the warning says nothing useful for a local tool.
     chunkSizeWarningLimit: 8000,
     rolldownOptions: {
+      // Rolldown's report of slow plugins ([PLUGIN_TIMINGS]) is about the build's own speed, which a
+      // user starting the server cannot act on; a build on a busy machine printed it every time.
+      checks: { bundlerTimings: false },
       // React libraries mark modules "use client"; that only matters to server components.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

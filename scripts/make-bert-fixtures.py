@@ -2,7 +2,7 @@
 """Regenerates test/fixtures/bert/: tiny random BERT classifiers in Hugging Face folders, the texts
 to run them on, and the reference's token ids, pooled features and logits for those texts.
 
-  python3 scripts/make-bert-fixtures.py [--reference PATH] [--data PATH]
+  python3 scripts/make-bert-fixtures.py --reference PATH --data PATH
 
 Run it with a Python that has PyTorch and numpy (Debian: apt-get install python3-torch); the
 reference script runs under the same interpreter. Relative paths are taken from the project root.
@@ -86,10 +86,10 @@ WHITESPACE_LINES = ["\x1c\x1f", "\t  \u3000", "\u2028"]
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--reference", default="../shared/bench/torch_bert_reference.py",
-                   help="the PyTorch BERT reference script (relative to the project root)")
-    p.add_argument("--data", default="../shared/datasets/clinc150.csv",
-                   help="intent CSV with header text,label,split (relative to the project root)")
+    p.add_argument("--reference", required=True,
+                   help="the PyTorch BERT reference script, torch_bert_reference.py (relative to the project root)")
+    p.add_argument("--data", required=True,
+                   help="intent CSV with header text,label,split, e.g. CLINC150's (relative to the project root)")
     a = p.parse_args()
     for flag in ("reference", "data"):
         path = os.path.join(ROOT, getattr(a, flag))

@@ -43,7 +43,7 @@ export async function startCore(config: Config, log: Log): Promise<Core> {
     stack.push(() => queue.stop());
     const artifacts = new ArtifactStore(config.home);
     const backend = parseBackendChoice(config.tfjsBackend);
-    const services = createServices({ dataSource: database.dataSource, queue, artifacts, backend, limits: config.limits });
+    const services = createServices({ dataSource: database.dataSource, queue, artifacts, backend, limits: config.limits, log });
     const lifecycle = new RunLifecycle(database.dataSource, queue);
     const supervisor = new Supervisor(lifecycle, config.heartbeatSeconds, log);
     supervisor.start();

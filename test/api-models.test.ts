@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import { readHuggingFaceFolder } from '../src/training/huggingface/hf-folder.js'
 import { headLogits } from '../src/training/logits.js';
 import { F32Tensor, readSafetensors, writeSafetensors } from '../src/training/safetensors.js';
 import { BERT_FIXTURES } from './support/bert-fixtures.js';
+import { runCli } from './support/cli-process.js';
 import { createLabelSet } from './support/fixtures.js';
 import { writeCsv } from './support/csv-writer.js';
 import { uploadFolder } from './support/model-upload.js';
@@ -21,7 +21,6 @@ import { waitForRun } from './support/training-fixtures.js';
 import { PRESET_NAMES } from '../src/training/settings.js';
 
 const TINY = path.join(BERT_FIXTURES, 'tiny');
-const CLI = path.join(__dirname, '..', 'src', 'cli.js');
 const NEW_LABEL = 'new_intent';
 const ALL_PRESETS = PRESET_NAMES;
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -53,19 +52,6 @@ function editTensors(folder: string, change: (tensors: Map<string, F32Tensor>) =
   const { tensors } = readSafetensors(fs.readFileSync(file));
   change(tensors);
   fs.writeFileSync(file, writeSafetensors(Object.fromEntries(tensors)));
-}
-
-/** The CLI as a child process; asynchronous, since the server it talks to runs in this process. */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');

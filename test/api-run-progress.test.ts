@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'graphql-ws';
+import { RunStatus } from '../src/entities/index.js';
 import { createLabelSet, currentClaim, extendLabelSet, importTinyDataset, insertCheckpointRow, insertRunRow } from './support/fixtures.js';
+import { PROBE, untilListening } from './support/progress-probe.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { collect, connectWs } from './support/ws-client.js';
 
@@ -43,9 +44,10 @@ describe('runs and live progress over graphql-ws', () => {
 
   test('delivers each recorded epoch to a subscriber of the run and of its experiment', async () => {
     const runId = await insertRunRow(server, { datasetId, labelSetId, experimentId, status: 'RUNNING' });
-    const byRun = collect(client, PROGRESS, { runId }, (results) => results.length === 2);
-    const byExperiment = collect(client, PROGRESS, { experimentId }, (results) => results.length === 2);
-    await sleep(200); // both subscriptions are registered on the server before the first NOTIFY
+    const epochsOf = (results: Array<{ data?: Record<string, any> | null }>) => results.filter((r) => r.data?.runProgress.error !== PROBE);
+    const byRun = collect(client, PROGRESS, { runId }, (results) => epochsOf(results).length === 2);
+    const byExperiment = collect(client, PROGRESS, { experimentId }, (results) => epochsOf(results).length === 2);
+    await untilListening(server, { runId, experimentId, status: RunStatus.RUNNING, epoch: null }, () => byRun.results.length > 0 && byExperiment.results.length > 0);
 
     const claim = await currentClaim(server, runId);
     await server.headroom.lifecycle.recordEpoch(claim, epoch(1));
@@ -54,7 +56,7 @@ describe('runs and live progress over graphql-ws', () => {
 
     for (const { results } of [byRun, byExperiment]) {
       assert.deepEqual(
-        results.map((r) => [r.data?.runProgress.runId, r.data?.runProgress.experimentId, r.data?.runProgress.epoch.epoch, r.data?.runProgress.final]),
+        epochsOf(results).map((r) => [r.data?.runProgress.runId, r.data?.runProgress.experimentId, r.data?.runProgress.epoch.epoch, r.data?.runProgress.final]),
         [[runId, experimentId, 1, false], [runId, experimentId, 2, false]],
       );
     }

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Client } from 'graphql-ws';
+import { RunStatus } from '../src/entities/index.js';
 import { selectBackend } from '../src/training/backend.js';
 import { importHeadSafetensors } from '../src/training/safetensors.js';
+import { untilListening } from './support/progress-probe.js';
 import { RUN_SETTINGS } from './support/settings-selection.js';
 import { startTestServer, TestServer } from './support/test-server.js';
-import { importSyntheticDataset, SMALL_MODEL, trainBaseModel } from './support/training-fixtures.js';
+import { importSyntheticDataset, SMALL_MODEL, trainBaseModel, waitForRun } from './support/training-fixtures.js';
 import { collect, connectWs } from './support/ws-client.js';
 
 const PROGRESS = `subscription($runId: ID, $experimentId: ID) {
@@ -50,7 +53,7 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
 
     const { run } = await server.ok(
       `query($id: ID!) { run(id: $id) {
-        kind status seed backend versions { name version } attempts durationSeconds preset variant ${RUN_SETTINGS} labelSet { id } dataset { id }
+        kind status seed backend versions { name version } attempts durationSeconds preset variant ${RUN_SETTINGS} keptEpoch labelSet { id } dataset { id }
         finalMetrics { overallAccuracy newAccuracy forgetting trainSeconds }
         outputCheckpoint { id parent { id } producedByRun { id } labelSet { id } encoder files { name url sizeBytes } headSafetensorsUrl }
       } }`,
@@ -61,6 +64,7 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     assert.deepEqual(run.versions.find((v: { name: string }) => v.name === 'tfjs-core'), { name: 'tfjs-core', version: tf.version_core });
     assert.deepEqual(run.versions.find((v: { name: string }) => v.name === 'node'), { name: 'node', version: process.versions.node });
     assert.equal(run.attempts, 1);
+    assert.equal(run.keptEpoch, 5, 'without early stopping the last epoch is kept');
     assert.equal(run.preset, null);
     assert.equal(run.variant, null);
     assert.equal(run.settings.__typename, 'BaseTrainingSettings');
@@ -110,7 +114,8 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
       for (const r of all) if (r.data?.runProgress.final) finals.add(r.data.runProgress.runId);
       return finals.size === 4;
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const probeRunId = randomUUID();
+    await untilListening(server, { runId: probeRunId, experimentId, status: RunStatus.RUNNING, epoch: null }, () => results.some((r) => r.data?.runProgress.runId === probeRunId));
     const { launchHeadExpansion } = await server.ok(
       `mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id status preset ${RUN_SETTINGS} } }`,
       {
@@ -206,5 +211,28 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     assert.ok(correct / examples.length > 0.6, `accuracy through predict ${correct / examples.length}`);
     const bad = await server.graphql(`query($id: ID!) { predict(checkpointId: $id, texts: ["x"], topK: 99) { text } }`, { id: run.outputCheckpoint.id });
     assert.equal(bad.errors?.[0].extensions?.field, 'topK');
+  });
+
+  test('an early-stopped run says which epoch it kept, and its stored checkpoint predicts as that epoch measured', async () => {
+    const { launchHeadExpansion } = await server.ok(`mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id } }`, {
+      input: { experimentId, strategies: [{ preset: 'ORIGINAL_RECIPE', epochs: 40, earlyStoppingPatience: 2 }] },
+    });
+    const runId = launchHeadExpansion[0].id;
+    await waitForRun(server, runId, ['SUCCEEDED', 'FAILED']);
+    const { run } = await server.ok(`query($id: ID!) { run(id: $id) { status keptEpoch epochs { epoch overallAccuracy } outputCheckpoint { id } } }`, { id: runId });
+    assert.equal(run.status, 'SUCCEEDED');
+    const last = run.epochs.length - 1;
+    assert.ok(last < 40, 'it never stopped early');
+    assert.equal(run.keptEpoch, last - 2, 'the kept epoch is the last improvement, two epochs of patience before the end');
+
+    const { dataset } = await server.ok(`query($id: ID!) { dataset(id: $id) { examples(filter: { split: TEST }, first: 100) { totalCount nodes { text label } } } }`, { id: datasetId });
+    assert.equal(dataset.examples.nodes.length, dataset.examples.totalCount);
+    const examples = dataset.examples.nodes as Array<{ text: string; label: string }>;
+    const { predict } = await server.ok(`query($id: ID!, $texts: [String!]!) { predict(checkpointId: $id, texts: $texts, topK: 1) { labels { label } } }`, {
+      id: run.outputCheckpoint.id,
+      texts: examples.map((example) => example.text),
+    });
+    const accuracy = predict.filter((p: { labels: Array<{ label: string }> }, i: number) => p.labels[0].label === examples[i].label).length / examples.length;
+    assert.ok(Math.abs(accuracy - run.epochs[run.keptEpoch].overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}; epochs: ${JSON.stringify(run.epochs)}`);
   });
 });

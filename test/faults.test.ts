@@ -7,17 +7,10 @@ import { describe, test } from 'node:test';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { embeddedEnv, startServeProcess } from './support/cli-process.js';
 import { createTestDatabase } from './support/database.js';
-import { startTestServer, TestServer } from './support/test-server.js';
-import { importSyntheticDataset, trainBaseModel, waitForRun } from './support/training-fixtures.js';
-
-async function waitForEpoch(server: TestServer, runId: string, epoch: number): Promise<void> {
-  for (;;) {
-    const run = await waitForRun(server, runId, ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
-    assert.equal(run.status, 'RUNNING', `the run ended (${run.status}) before the fault could be injected`);
-    if (run.epochs.some((e: { epoch: number }) => e.epoch >= epoch)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { startTestServer } from './support/test-server.js';
+import { logLines } from './support/log-lines.js';
+import { eventually } from './support/pg-session.js';
+import { importSyntheticDataset, trainBaseModel, waitForEpoch, waitForRun } from './support/training-fixtures.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -46,7 +39,8 @@ describe('faults', { timeout: 240_000 }, () => {
     process.env.HEADROOM_TEST_DATABASE_URL = url.toString();
     const database = await createTestDatabase();
     process.env.HEADROOM_TEST_DATABASE_URL = sharedServer;
-    const server = await startTestServer({ workers: 1, heartbeatSeconds: 0.5, reuse: { database, home: tempHome('headroom-home-') } });
+    const logged = logLines();
+    const server = await startTestServer({ workers: 1, heartbeatSeconds: 0.5, log: logged.log, reuse: { database, home: tempHome('headroom-home-') } });
     try {
       const { datasetId } = await importSyntheticDataset(server, 'intents', { labels: 5 });
       const epochs = 12;
@@ -54,7 +48,8 @@ describe('faults', { timeout: 240_000 }, () => {
       await waitForEpoch(server, runId, 2);
 
       await postgres.stop();
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Down until the run's worker has felt it: a heartbeat or an epoch of the run that could not be written.
+      await logged.waitFor(new RegExp(`^(heartbeat of run ${runId} failed|run ${runId}: attempt \\d+ failed|run ${runId}: could not record)`), 30_000);
       postgres = await startEmbeddedPostgres(pgHome, () => undefined, port);
 
       const done = await waitForRun(server, runId, ['SUCCEEDED', 'FAILED'], 180_000);
@@ -107,22 +102,22 @@ describe('faults', { timeout: 240_000 }, () => {
         (await graphql(`mutation($d: ID!, $e: Int!) { trainBaseModel(input: { datasetId: $d, epochs: $e, batchSize: 1, encoder: { dim: 16, buckets: 1024 } }) { id } }`, { d: importDataset.id, e: epochs })).trainBaseModel.id;
       const running = await train(10);
       const queued = await train(2);
-      for (;;) {
-        const { run } = await graphql(`query($id: ID!) { run(id: $id) { status epochs { epoch } } }`, { id: running });
-        if (run.status === 'RUNNING' && run.epochs.length >= 2) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const runState = async (id: string) => (await graphql(`query($id: ID!) { run(id: $id) { status error attempts epochs { epoch } } }`, { id })).run;
+      await eventually(async () => {
+        const run = await runState(running);
+        assert.ok(['QUEUED', 'RUNNING'].includes(run.status), `the run ended before the SIGTERM: ${JSON.stringify(run)}`);
+        return run.status === 'RUNNING' && run.epochs.length >= 2;
+      }, 'running with 2 epochs recorded', 60_000);
       serve.child.kill('SIGTERM');
       assert.equal(await serve.exited, 0, serve.output());
 
       serve = await startServeProcess(env);
       for (const id of [running, queued]) {
-        for (;;) {
-          const { run } = await graphql(`query($id: ID!) { run(id: $id) { status error attempts epochs { epoch } } }`, { id });
-          if (run.status === 'SUCCEEDED') break;
-          assert.ok(['QUEUED', 'RUNNING'].includes(run.status), JSON.stringify(run));
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        await eventually(async () => {
+          const run = await runState(id);
+          assert.ok(['QUEUED', 'RUNNING', 'SUCCEEDED'].includes(run.status), `run ${id} did not survive the restart: ${JSON.stringify(run)}`);
+          return run.status === 'SUCCEEDED';
+        }, `SUCCEEDED after the restart (run ${id})`, 120_000);
       }
       const { run } = await graphql(`query($id: ID!) { run(id: $id) { attempts epochs { epoch } } }`, { id: running });
       assert.equal(run.attempts, 1, 'the shutdown used up an attempt');

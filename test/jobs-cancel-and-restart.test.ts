@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { logLines } from './support/log-lines.js';
 import { startTestServer, TestServer } from './support/test-server.js';
-import { importSyntheticDataset, trainBaseModel, waitForRun } from './support/training-fixtures.js';
+import { importSyntheticDataset, trainBaseModel, waitForEpoch, waitForRun } from './support/training-fixtures.js';
 import { collect, connectWs } from './support/ws-client.js';
 
 /** A base training that takes many seconds: one example per step. */
 const SLOW = { epochs: 300, batchSize: 1, encoder: { dim: 16, buckets: 1024 } };
 const QUICK = { epochs: 2, encoder: { dim: 16, buckets: 1024 } };
 
-async function waitForEpoch(server: TestServer, runId: string, epoch: number) {
-  for (;;) {
-    const run = await waitForRun(server, runId, ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
-    if (run.status !== 'RUNNING' || run.epochs.some((e: { epoch: number }) => e.epoch >= epoch)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('cancelling, retrying and restarting', { timeout: 180_000 }, () => {
   test('a running run stops within a few seconds of cancelRun, keeps its finished epochs, and can be retried', async () => {
-    const server = await startTestServer({ workers: 1 });
+    const logged = logLines();
+    const server = await startTestServer({ workers: 1, log: logged.log });
     const client = connectWs(server.wsUrl);
     try {
       const { datasetId } = await importSyntheticDataset(server, 'intents', { labels: 5 });
@@ -37,6 +31,9 @@ describe('cancelling, retrying and restarting', { timeout: 180_000 }, () => {
       assert.deepEqual(progress.results.at(-1)?.data, { runProgress: { status: 'CANCELLED', final: true } });
       const [{ count }] = await server.sql(`SELECT count(*)::int AS count FROM checkpoint`);
       assert.equal(count, 0, 'a cancelled run wrote a checkpoint');
+      const escaped = runId.replace(/-/g, '\\-');
+      await logged.waitFor(new RegExp(`^run ${escaped}: cancel requested by the local user; its worker stops it at the next batch$`));
+      await logged.waitFor(new RegExp(`^run ${escaped}: attempt 1 stopped; CANCELLED as asked$`));
 
       const { retryRun } = await server.ok(`mutation($id: ID!) { retryRun(id: $id) { status epochs { epoch } } }`, { id: runId });
       assert.deepEqual(retryRun, { status: 'QUEUED', epochs: [] });
@@ -50,7 +47,8 @@ describe('cancelling, retrying and restarting', { timeout: 180_000 }, () => {
   });
 
   test('a queued run cancelled while the only worker is busy never starts', async () => {
-    const server = await startTestServer({ workers: 1 });
+    const logged = logLines();
+    const server = await startTestServer({ workers: 1, log: logged.log });
     try {
       const { datasetId } = await importSyntheticDataset(server, 'intents', { labels: 5 });
       const busy = await trainBaseModel(server, { datasetId, ...SLOW });
@@ -58,11 +56,16 @@ describe('cancelling, retrying and restarting', { timeout: 180_000 }, () => {
       const queued = await trainBaseModel(server, { datasetId, ...QUICK });
       const { cancelRun } = await server.ok(`mutation($id: ID!) { cancelRun(id: $id) { status } }`, { id: queued });
       assert.equal(cancelRun.status, 'CANCELLED');
+      assert.ok(logged.lines.includes(`run ${queued}: cancel requested by the local user; it had not started and is CANCELLED`), logged.lines.join('\n'));
       await server.ok(`mutation($id: ID!) { cancelRun(id: $id) { id } }`, { id: busy });
       await waitForRun(server, busy, ['CANCELLED']);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The worker takes jobs oldest first: once a run queued after the cancelled one has finished,
+      // the worker has passed the cancelled one by.
+      const later = await trainBaseModel(server, { datasetId, ...QUICK });
+      assert.equal((await waitForRun(server, later, ['SUCCEEDED', 'FAILED'])).status, 'SUCCEEDED');
       const run = await waitForRun(server, queued, ['CANCELLED']);
       assert.equal(run.attempts, 0, 'the cancelled run was started');
+      assert.ok(!logged.lines.some((line) => line.startsWith(`run ${queued}: attempt`)), logged.lines.join('\n'));
     } finally {
       await server.stop();
     }

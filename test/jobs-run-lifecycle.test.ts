@@ -74,6 +74,7 @@ describe('writes of a run attempt', () => {
       epochs: [epoch(0)],
       final: { ...epoch(0), trainSeconds: 0 },
       perLabelAccuracy: [1, 0],
+      keptEpoch: 0,
       outcomes: {
         test: splitOutcomes({ labels, predicted: Int32Array.from(predicted), basePredicted: Int32Array.from([0, 0, 0, 0]) }, 1),
         validation: splitOutcomes({ labels: Int32Array.from([1]), predicted: Int32Array.from([1]), basePredicted: Int32Array.from([0]) }, 1),

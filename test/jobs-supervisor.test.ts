@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLabelSet, importTinyDataset, insertRunRow } from './support/fixtures.js';
-import { eventually, lockWaiters, openSession } from './support/pg-session.js';
+import { eventually, openSession, tableLockWaiters } from './support/pg-session.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 
 const HEARTBEAT_SECONDS = 0.1;
@@ -20,10 +20,11 @@ describe('the supervisor', () => {
       // A sweep that cannot read the run table stays running for as long as this transaction lasts.
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE run IN ACCESS EXCLUSIVE MODE');
-      await eventually(async () => (await lockWaiters(observer, 'SKIP LOCKED')) > 0, 'sweeping');
+      // Nothing but the supervisor's sweeps reads the run table in this test.
+      await eventually(async () => (await tableLockWaiters(observer, 'run')) > 0, 'sweeping');
       // Proving that nothing more starts takes time: ten heartbeats, each of which used to start another sweep.
       await sleep(10 * HEARTBEAT_SECONDS * 1000);
-      assert.equal(await lockWaiters(observer, 'SKIP LOCKED'), 1);
+      assert.equal(await tableLockWaiters(observer, 'run'), 1);
       await blocker.query('COMMIT');
     } finally {
       await Promise.all([blocker.end(), observer.end()]);

@@ -5,6 +5,7 @@ import { Role } from '../src/auth/roles.js';
 import { readConfig } from '../src/config.js';
 import { createTestDatabase } from './support/database.js';
 import { createLabelSet, currentClaim, extendLabelSet, importTinyDataset, insertCheckpointRow, insertRunRow } from './support/fixtures.js';
+import { logLines } from './support/log-lines.js';
 import { startTestServer, TestServer } from './support/test-server.js';
 import { collect, connectWs } from './support/ws-client.js';
 
@@ -22,10 +23,14 @@ const IMPORT = `mutation($name: String!) { importDataset(input: { name: $name, f
 describe('API keys and roles', () => {
   let server: TestServer;
   const keys: Record<string, string> = {};
+  const keyIds: Record<string, string> = {};
+  const logged = logLines();
   before(async () => {
-    server = await startTestServer({ config: { requireApiKeys: true } });
+    server = await startTestServer({ config: { requireApiKeys: true }, log: logged.log });
     for (const role of [Role.VIEWER, Role.RESEARCHER, Role.ADMIN]) {
-      keys[role] = (await server.headroom.services.apiKeys.create({ name: `test ${role}`, role })).key;
+      const { key, apiKey } = await server.headroom.services.apiKeys.create({ name: `test ${role}`, role });
+      keys[role] = key;
+      keyIds[role] = apiKey.id;
     }
   });
   after(() => server.stop());
@@ -54,6 +59,18 @@ describe('API keys and roles', () => {
     for (const query of [`{ apiKeys { id } }`, `mutation { createApiKey(input: { name: "x", role: ADMIN }) { key } }`]) {
       assert.equal((await as(server, keys.RESEARCHER, query)).body.errors?.[0].extensions?.code, 'FORBIDDEN');
     }
+  });
+
+  test('a cancel is logged with the key that asked for it', async () => {
+    const imported = await as(server, keys.RESEARCHER, IMPORT, { name: 'to cancel' });
+    const labels = await as(server, keys.RESEARCHER, `mutation { createLabelSet(input: { name: "greetings", labels: ["greet"] }) { id } }`);
+    const runId = await insertRunRow(server, { datasetId: imported.body.data.importDataset.id, labelSetId: labels.body.data.createLabelSet.id, status: 'QUEUED' });
+    const cancelled = await as(server, keys.RESEARCHER, `mutation($id: ID!) { cancelRun(id: $id) { status } }`, { id: runId });
+    assert.deepEqual(cancelled.body.data, { cancelRun: { status: 'CANCELLED' } });
+    assert.ok(
+      logged.lines.includes(`run ${runId}: cancel requested by API key ${keyIds.RESEARCHER} (RESEARCHER); it had not started and is CANCELLED`),
+      logged.lines.join('\n'),
+    );
   });
 
   test('an admin creates a key that works at once and revokes it; keys are stored only as hashes', async () => {

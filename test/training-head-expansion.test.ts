@@ -84,17 +84,22 @@ describe('head expansion', () => {
     assert.notDeepEqual(other.model.head.weight, first.model.head.weight);
   });
 
-  test('the original recipe ends with more intrusion than imprinting with frozen old rows, over several seeds', async () => {
-    const intrusion = { ORIGINAL_RECIPE: 0, IMPRINT_FROZEN: 0 };
-    const seeds = [21, 22, 23, 24];
-    for (const seed of seeds) {
+  test('imprinted new rows steal fewer old examples than random ones, everything else equal, over five seeds', async () => {
+    // ORIGINAL_RECIPE both times, only the init differs: the gap is the init's. Measured: 0.34 against 0.22.
+    const MARGIN = 0.05;
+    const intrusion: Record<'RANDOM_NORMAL' | 'IMPRINT', number[]> = { RANDOM_NORMAL: [], IMPRINT: [] };
+    for (const seed of [31, 32, 33, 34, 35]) {
       const { base, labels, data } = await s1Scenario(seed);
-      for (const preset of ['ORIGINAL_RECIPE', 'IMPRINT_FROZEN'] as const) {
-        const result = await expandHead({ labels, settings: resolveExpansionSettings(preset), seed }, base, data);
-        intrusion[preset] += result.final.intrusion! / seeds.length;
+      for (const init of ['RANDOM_NORMAL', 'IMPRINT'] as const) {
+        const result = await expandHead({ labels, settings: resolveExpansionSettings('ORIGINAL_RECIPE', { init }), seed }, base, data);
+        intrusion[init].push(result.final.intrusion!);
       }
     }
-    assert.ok(intrusion.ORIGINAL_RECIPE > intrusion.IMPRINT_FROZEN, JSON.stringify(intrusion));
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const report = JSON.stringify(intrusion);
+    assert.ok(mean(intrusion.RANDOM_NORMAL) - mean(intrusion.IMPRINT) >= MARGIN, `imprinting is not ${MARGIN} lower on average: ${report}`);
+    const lowerOn = intrusion.IMPRINT.filter((value, i) => value < intrusion.RANDOM_NORMAL[i]).length;
+    assert.ok(lowerOn >= 4, `imprinting is lower on only ${lowerOn} of 5 seeds: ${report}`);
   });
 
   test('IMPRINT_ONLY trains nothing: each new row is the normalised mean feature, scaled to the old rows\' mean norm', async () => {
@@ -139,14 +144,45 @@ describe('head expansion', () => {
     assert.ok(result.final.oldLogitDrift! > 0);
   });
 
-  test('early stopping keeps the epoch with the best validation accuracy', async () => {
+  test('early stopping keeps the epoch with the best validation accuracy: the model returned is that epoch\'s, not the last', async () => {
     const { base, labels, data } = scenario;
-    const result = await expandHead(
-      { labels, settings: resolveExpansionSettings('ORIGINAL_RECIPE', { epochs: 40, earlyStoppingPatience: 2 }), seed: 1 },
-      base,
-      data,
+    // Validation is the test split here, so each epoch's overallAccuracy is the accuracy early stopping compares.
+    const splits = { ...data, validation: data.test };
+    let kept: number | null = null;
+    const settings = resolveExpansionSettings('ORIGINAL_RECIPE', { epochs: 40, earlyStoppingPatience: 2 });
+    const result = await expandHead({ labels, settings, seed: 1 }, base, splits, { onKeptEpoch: (epoch) => (kept = epoch) });
+    const last = result.epochs.length - 1;
+    assert.ok(last < 40, 'it never stopped early');
+    const accuracies = result.epochs.map((epoch) => epoch.overallAccuracy!);
+    const best = accuracies.indexOf(Math.max(...accuracies));
+    assert.equal(kept, best, `kept epoch ${kept}, best validation accuracy at epoch ${best}: ${accuracies}`);
+    assert.equal(last, best + 2, 'it stops once validation accuracy has not improved for 2 epochs');
+
+    // The returned weights, measured here from scratch, are the best epoch's: its accuracy and old-logit drift.
+    const oldCount = base.labels.length;
+    const test = data.test;
+    const logits = headLogits(encodeTexts(result.model.encoder, test.texts), result.model.head);
+    const baseLogits = headLogits(encodeTexts(base.encoder, test.texts), base.head);
+    let correct = 0;
+    let drift = 0;
+    for (let row = 0; row < test.labels.length; row++) {
+      const scores = logits.subarray(row * labels.length, (row + 1) * labels.length);
+      if (scores.indexOf(Math.max(...scores)) === test.labels[row]) correct++;
+      for (let label = 0; label < oldCount; label++) drift = Math.max(drift, Math.abs(scores[label] - baseLogits[row * oldCount + label]));
+    }
+    assert.equal(correct / test.labels.length, result.epochs[best].overallAccuracy);
+    assert.ok(Math.abs(drift - result.epochs[best].oldLogitDrift!) < 1e-5, `drift ${drift}, epoch ${best} recorded ${result.epochs[best].oldLogitDrift}`);
+    assert.ok(
+      Math.abs(result.epochs[last].oldLogitDrift! - result.epochs[best].oldLogitDrift!) > 1e-3,
+      'the last epoch\'s model is not distinguishable from the best one\'s, so this test could not tell them apart',
     );
-    assert.ok(result.epochs.length < 41, 'it never stopped early');
+  });
+
+  test('without early stopping the model is the last epoch\'s', async () => {
+    const { base, labels, data } = scenario;
+    let kept: number | null = null;
+    await expandHead({ labels, settings: resolveExpansionSettings('ORIGINAL_RECIPE', { epochs: 3 }), seed: 1 }, base, data, { onKeptEpoch: (epoch) => (kept = epoch) });
+    assert.equal(kept, 3);
   });
 
   test('cancellation stops a run within one batch', async () => {

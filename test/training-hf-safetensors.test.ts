@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeSafetensors } from '../src/training/safetensors.js';
 import { ModelImportError, ModelImportReason } from '../src/training/huggingface/import-error.js';
+import { runPython, skipWithoutPython } from './support/python.js';
 import { rawSafetensors } from './support/safetensors-bytes.js';
 import {
   INDEX_FILE, openSafetensors, SafetensorsFileTensor, SINGLE_FILE, writeSafetensorsFile,
@@ -150,17 +151,15 @@ test('every BF16 bit pattern widens to the float32 of its 16 bits followed by 16
   assert.deepEqual([...bits], ALL_HALF_PATTERNS.map((half) => (half << 16) >>> 0));
 });
 
-const numpyAvailable = spawnSync('python3', ['-c', 'import numpy']).status === 0;
 
-test('F16 widening agrees bit for bit with numpy on all 65,536 patterns', { skip: !numpyAvailable && 'numpy is not available' }, async (t) => {
+test('F16 widening agrees bit for bit with numpy on all 65,536 patterns', { skip: skipWithoutPython(['numpy']) }, async (t) => {
   const script = 'import numpy as np, sys; sys.stdout.buffer.write(np.arange(65536, dtype=np.uint16).view(np.float16).astype(np.float32).tobytes())';
-  const result = spawnSync('python3', ['-c', script], { maxBuffer: 2 ** 20 });
-  assert.equal(result.status, 0, result.stderr.toString());
+  const widened = runPython(['-c', script], { modules: ['numpy'] });
   const dir = await folder(t);
   await writeSafetensorsFile(path.join(dir, SINGLE_FILE), [halfBits('F16', 'h', [65_536], ALL_HALF_PATTERNS)]);
   const set = await openSafetensors(dir);
   t.after(() => set.close());
-  assert.deepEqual(Buffer.from((await set.readF32('h')).buffer), result.stdout);
+  assert.deepEqual(Buffer.from((await set.readF32('h')).buffer), widened);
 });
 
 test('a half-precision tensor larger than the widening buffer is converted across chunk boundaries', async (t) => {
@@ -175,7 +174,7 @@ test('a half-precision tensor larger than the widening buffer is converted acros
   for (const i of [0, (1 << 20) - 1, 1 << 20, count - 1]) assert.equal(bits[i], (pattern[i] << 16) >>> 0);
 });
 
-test('Python (numpy) reads F16, BF16 and I64 tensors of a written file as written', { skip: !numpyAvailable && 'numpy is not available' }, async (t) => {
+test('Python (numpy) reads F16, BF16 and I64 tensors of a written file as written', { skip: skipWithoutPython(['numpy']) }, async (t) => {
   const dir = await folder(t);
   const file = path.join(dir, SINGLE_FILE);
   await writeSafetensorsFile(file, [halfBits('F16', 'h', [2], [0x3c00, 0x8001]), halfBits('BF16', 'b', [1], [0xbf80]), positionIds(2), f32('f', [1], [0.5])], { format: 'pt' });
@@ -198,9 +197,7 @@ for name, info in header.items():
         values = np.frombuffer(raw, dtype={'F16': np.float16, 'F32': np.float32, 'I64': np.int64}[info['dtype']])
     out[name] = [info['dtype'], info['shape'], [float(v) for v in values]]
 print(json.dumps(out))`;
-  const result = spawnSync('python3', ['-c', script, file]);
-  assert.equal(result.status, 0, result.stderr.toString());
-  assert.deepEqual(JSON.parse(result.stdout.toString()), {
+  assert.deepEqual(JSON.parse(runPython(['-c', script, file], { modules: ['numpy'] }).toString()), {
     h: ['F16', [2], [1, -(2 ** -24)]],
     b: ['BF16', [1], [-1]],
     'bert.embeddings.position_ids': ['I64', [1, 2], [0, 1]],

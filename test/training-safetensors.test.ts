@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runPython, skipWithoutPython } from './support/python.js';
 import { rawSafetensors } from './support/safetensors-bytes.js';
 import {
   exportHeadSafetensors, importHeadSafetensors, readSafetensors, readSafetensorsHeader, writeSafetensors,
@@ -191,13 +191,10 @@ test('a dtype unknown to the size table is skipped over, not refused, until it i
   assert.throws(() => readSafetensors(file), /'future' is F4/);
 });
 
-const pythonAvailable = spawnSync('python3', ['--version']).status === 0;
-
-/** Runs a Python 3 script (standard library only: numpy is not installed here) and parses its JSON output. */
+/** Runs a Python 3 script (standard library only) and parses its JSON output. */
 function python(script: string, args: string[] = [], input?: Buffer): { json: unknown; stdout: Buffer } {
-  const result = spawnSync('python3', ['-c', script, ...args], { input, maxBuffer: 64 * 2 ** 20 });
-  assert.equal(result.status, 0, result.stderr.toString());
-  return { json: result.stdout.length > 0 && result.stdout[0] === 0x7b ? JSON.parse(result.stdout.toString()) : null, stdout: result.stdout };
+  const stdout = runPython(['-c', script, ...args], { input });
+  return { json: stdout.length > 0 && stdout[0] === 0x7b ? JSON.parse(stdout.toString()) : null, stdout };
 }
 
 // An independent reader: struct + json, as the format's README describes it.
@@ -219,7 +216,7 @@ for name, info in pairs:
 print(json.dumps(out))
 `;
 
-test('Python (struct + json) reads an exported head exactly', { skip: !pythonAvailable && 'python3 is not available' }, () => {
+test('Python (struct + json) reads an exported head exactly', { skip: skipWithoutPython() }, () => {
   const labels = ['greeting', 'refund', 'café ☕'];
   const bias = Float32Array.from([0.5, -0, -1.25]);
   const file = exportHeadSafetensors({ dim: 2, weight: fromBits(SPECIAL_BITS), bias }, labels);
@@ -255,7 +252,7 @@ text += b' ' * ((8 - len(text) % 8) % 8)
 sys.stdout.buffer.write(struct.pack('<Q', len(text)) + text + data)
 `;
 
-test('importHeadSafetensors reads a file written by Python exactly', { skip: !pythonAvailable && 'python3 is not available' }, () => {
+test('importHeadSafetensors reads a file written by Python exactly', { skip: skipWithoutPython() }, () => {
   const biasBits = [0x3f000000, 0xffc00007];
   const labels = ['old', 'new ✓'];
   const { stdout } = python(PYTHON_WRITER, [JSON.stringify([SPECIAL_BITS, biasBits, labels])]);

@@ -18,3 +18,8 @@ export interface Principal {
 }
 
 export const LOCAL_USER: Principal = { keyId: null, role: Role.ADMIN };
+
+/** The caller as log lines name it: by key id (which `keys revoke` takes), or as the local user. */
+export function describeCaller(principal: Principal): string {
+  return principal.keyId ? `API key ${principal.keyId} (${principal.role})` : 'the local user';
+}

@@ -125,9 +125,10 @@ function onThread(options: SpeedOptions, part: { index: number; of: number }): P
 export async function encoderSpeedAgainstReference(
   options: SpeedOptions & { threads: number; reference: ReferenceScript | null },
 ): Promise<{ headroom: SpeedResult; reference: Record<string, number> | null; ratios: Record<string, number> | null }> {
+  // Checked first: a missing script should not be heard of only after Headroom's measurement.
+  if (options.reference) requireReferenceScript(options.reference);
   const headroom = await measureEncoderSpeed(options);
   if (!options.reference) return { headroom, reference: null, ratios: null };
-  requireReferenceScript(options.reference);
   const threads = `${options.threads}`;
   const { stdout } = await runReferenceScript(
     options.reference,

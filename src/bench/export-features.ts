@@ -33,9 +33,10 @@ export function exportScenario(dataset: BenchDataset, scenario: 's1' | 's2', opt
 }
 
 /**
- * Writes the folder ../shared/bench/torch_head_reference.py reads: the base model's features of
- * every example of the scenario (train rows of a new label: only those the scenario lets it see),
- * labels in the expanded label set, splits, the base head in PyTorch layout, and meta.json.
+ * Writes the folder the PyTorch head reference (torch_head_reference.py) reads: the base model's
+ * features of every example of the scenario (train rows of a new label: only those the scenario
+ * lets it see), labels in the expanded label set, splits, the base head in PyTorch layout, and
+ * meta.json.
  */
 export async function exportFeatures(spec: FeatureExport, folder: string, log: (line: string) => void, trained?: TrainingResult): Promise<void> {
   const { oldLabels, newLabels, data } = spec;

@@ -3,9 +3,9 @@ import { Random } from '../training/random.js';
 import { BenchDataset } from './load-dataset.js';
 
 /**
- * The scenarios of ../shared/BENCHMARK.md, for any labelled CSV: which labels are held out, in
- * which order they arrive, and which examples each training sees. Every choice is seeded, so a
- * scenario is the same on every machine.
+ * The benchmark scenarios (S1, S2, S3 in BENCHMARKS.md), for any labelled CSV: which labels are
+ * held out, in which order they arrive, and which examples each training sees. Every choice is
+ * seeded, so a scenario is the same on every machine.
  */
 
 /** A dataset's examples of `labels`, with label indices in that order; `keep` can drop train examples. */

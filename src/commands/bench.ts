@@ -17,7 +17,7 @@ import { parseBackendChoice, PRESET_NAMES, readHuggingFaceFolder, selectBackend 
 
 const USAGE = `Usage: headroom bench <scenario> --data <csv> [options]
 
-Scenarios (../shared/BENCHMARK.md):
+Scenarios (BENCHMARKS.md says what each measures):
   base    train a classifier from scratch on the train split, report test accuracy
   s1      add 1 label from 10 examples: --held-out intents (default 5) x seeds, every strategy;
           with --model <Hugging Face folder>, that classifier is the base and the held-out intents
@@ -51,7 +51,8 @@ Options:
   --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)
   --python <path>          the Python with torch for reference scripts (default /usr/bin/python3)
   --reference <path>       the reference script (torch: torch_head_reference.py, parity and encoder:
-                           torch_bert_reference.py; defaults: ../shared/bench/<name>)`;
+                           torch_bert_reference.py; default ../shared/bench/<name>, a clear error
+                           when it is not there)`;
 
 export async function benchCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({

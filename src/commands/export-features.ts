@@ -6,8 +6,8 @@ import { parseBackendChoice, selectBackend } from '../training/index.js';
 
 const USAGE = `Usage: headroom export-features --data <csv> --scenario s1|s2 --out <dir> [options]
 
-Writes the folder ../shared/bench/torch_head_reference.py reads: the base model's features of one
-scenario instance, its labels and splits, and the base head.
+Writes the folder the PyTorch head reference (torch_head_reference.py) reads: the base model's
+features of one scenario instance, its labels and splits, and the base head.
 
 Options:
   --exclude-label <label>  leave out this label's rows (repeatable)

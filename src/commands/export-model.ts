@@ -25,7 +25,7 @@ export async function exportModelCommand(args: string[]): Promise<void> {
   }
   await reportCommandErrors(async () => {
     if (fs.existsSync(folder)) throw new CommandError(`${folder} already exists: give a folder to create, so no file of another model is mixed in`);
-    const client = serverClient(values.url);
+    const client = serverClient(values.url, { id: '<checkpointId>' });
     const { checkpoint } = await client.graphql<{ checkpoint: { huggingFaceFiles: Array<{ name: string; url: string; sizeBytes: number }> | null } }>(FILES, { id: checkpointId });
     if (checkpoint.huggingFaceFiles === null) {
       throw new CommandError(`checkpoint ${checkpointId} is an embedding-bag model, which has no Hugging Face form; download its tfjs files from checkpoint { files { url } }`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkFolderFileNames, HUGGING_FACE_FILE, ModelImportError } from '../training/index.js';
-import { CommandError, reportCommandErrors, serverClient } from './server-client.js';
+import { CommandError, inCommandTerms, reportCommandErrors, serverClient } from './server-client.js';
 
 const USAGE = `Usage: headroom import-model <folder> --name <name> [--url <graphql url>]
 
@@ -36,7 +36,7 @@ export async function importModelCommand(args: string[]): Promise<void> {
     const client = serverClient(values.url);
     const response = await client.fetch(client.resolve('/models'), { method: 'POST', body: form });
     const result = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-    if (result.errors?.length) throw new CommandError(result.errors[0].message, result.errors[0].extensions);
+    if (result.errors?.length) throw inCommandTerms(result.errors[0], { name: '--name' });
     console.log(JSON.stringify(result.data, null, 2));
   });
 }

@@ -13,6 +13,8 @@ const IMPORT = `mutation Import($input: ImportDatasetInput!) {
   importDataset(input: $input) { id name exampleCount labels { label train validation test } }
 }`;
 
+const FORMATS = ['CSV', 'JSONL'];
+
 /** `headroom import`: the API's importDataset for a file on disk, since pasting 20 MB into an IDE is no fun. */
 export async function importCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -34,6 +36,11 @@ export async function importCommand(args: string[]): Promise<void> {
     return;
   }
   const format = (values.format ?? (file.endsWith('.jsonl') ? 'JSONL' : 'CSV')).toUpperCase();
+  if (!FORMATS.includes(format)) {
+    console.error(`--format must be ${FORMATS.join(' or ')}, got ${values.format}`);
+    process.exitCode = 2;
+    return;
+  }
   const input = {
     name: values.name ?? path.basename(file, path.extname(file)),
     format,
@@ -42,8 +49,16 @@ export async function importCommand(args: string[]): Promise<void> {
     labelColumn: values['label-column'],
     splitColumn: values['split-column'],
   };
+  const flags = {
+    'input.name': '--name',
+    'input.format': '--format',
+    'input.content': file,
+    'input.textColumn': '--text-column',
+    'input.labelColumn': '--label-column',
+    'input.splitColumn': '--split-column',
+  };
   await reportCommandErrors(async () => {
-    const { importDataset } = await serverClient(values.url).graphql<{ importDataset: unknown }>(IMPORT, { input });
+    const { importDataset } = await serverClient(values.url, flags).graphql<{ importDataset: unknown }>(IMPORT, { input });
     console.log(JSON.stringify(importDataset, null, 2));
   });
 }

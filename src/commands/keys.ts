@@ -4,6 +4,7 @@ import { Role } from '../auth/roles.js';
 import { readConfig } from '../config.js';
 import { openDatabaseForCommand } from '../db/database.js';
 import { createLog } from '../log.js';
+import { reportCommandErrors } from './server-client.js';
 
 const USAGE = `Usage:
   headroom keys create --role viewer|researcher|admin --name <name>   prints the new key, once
@@ -24,7 +25,7 @@ export async function keysCommand(args: string[]): Promise<void> {
     return;
   }
   const database = await openDatabaseForCommand(readConfig(), createLog('keys'));
-  try {
+  await reportCommandErrors(async () => {
     const keys = new ApiKeyService(database.dataSource);
     if (action === 'create') {
       const { key, apiKey } = await keys.create({ name: values.name!, role: role! });
@@ -38,7 +39,5 @@ export async function keysCommand(args: string[]): Promise<void> {
       const apiKey = await keys.revoke(target);
       console.log(`Revoked ${apiKey.prefix} (${apiKey.name})`);
     }
-  } finally {
-    await database.close();
-  }
+  }, { 'input.name': '--name', 'input.role': '--role', id: '<id or prefix>' }).finally(() => database.close());
 }

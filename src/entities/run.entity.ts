@@ -87,6 +87,10 @@ export class Run {
   @Column({ type: 'jsonb', nullable: true })
   finalMetrics: Record<string, number | null> | null;
 
+  /** The epoch whose weights the output checkpoint holds (the best on validation under early stopping); null until the run succeeds. */
+  @Column({ type: 'integer', nullable: true })
+  keptEpoch: number | null;
+
   /** Test accuracy per label name; null until the run succeeds. */
   @Column({ type: 'jsonb', nullable: true })
   perLabelAccuracy: Record<string, number> | null;

@@ -86,9 +86,13 @@ export class RunExecutor {
     const { run, attempt } = claim;
     try {
       if (error instanceof TrainingCancelled && stopReason === 'shutdown') {
-        await lifecycle.requeue(claim, 'interrupted by a shutdown; queued again', false);
+        if (await lifecycle.requeue(claim, 'interrupted by a shutdown; queued again', false)) {
+          log(`run ${run.id}: attempt ${attempt} interrupted by a shutdown; queued again`);
+        }
       } else if (error instanceof TrainingCancelled) {
-        await lifecycle.cancelled(claim);
+        // A stop is a cancel asked for, or this attempt losing the run to a later one: the fence tells which.
+        if (await lifecycle.cancelled(claim)) log(`run ${run.id}: attempt ${attempt} stopped; CANCELLED as asked`);
+        else log(`run ${run.id}: attempt ${attempt} stopped; the run was settled without it (by a later attempt or the supervisor)`);
       } else if (error instanceof TrainingInputError) {
         await lifecycle.fail(claim, `${error.field}: ${error.message}`);
       } else if (error.name === 'CheckpointWriteError') {

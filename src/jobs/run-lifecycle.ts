@@ -80,6 +80,7 @@ export class RunLifecycle {
       });
       await deleteEpochsAfter(manager, run.id, result.epochs.length - 1);
       run.finalMetrics = { ...result.final };
+      run.keptEpoch = result.keptEpoch;
       run.perLabelAccuracy = Object.fromEntries(
         labels.flatMap((label, i) => (result.perLabelAccuracy[i] === null ? [] : [[label, result.perLabelAccuracy[i]!]])),
       );

@@ -1,10 +1,10 @@
-import { GraphQLError, GraphQLSchema, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
+import { DocumentNode, getOperationAST, GraphQLError, GraphQLSchema, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { Principal } from '../auth/roles.js';
 import { Limits } from '../config.js';
 import { operationContext, SharedContext } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
+import { formatError, withCode } from '../graphql/errors.js';
 import { checkQueryLimits } from '../graphql/query-limits.js';
 import { Log } from '../log.js';
 import { Authenticate } from './authentication.js';
@@ -31,7 +31,6 @@ export function serveGraphQLOverWebSocket(options: {
   return useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
     {
       schema,
-      validate: (validationSchema, document) => validate(validationSchema, document, rules),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         try {
@@ -41,15 +40,25 @@ export function serveGraphQLOverWebSocket(options: {
           return false;
         }
       },
+      // Parsed and validated here rather than by graphql-ws, which closes the socket on a syntax
+      // error and gives its errors no code: each phase names its refusals as Apollo does over HTTP.
       onSubscribe: (_ctx, _id, payload) => {
-        let document;
+        let document: DocumentNode;
         try {
           document = parse(payload.query);
-        } catch {
-          return undefined; // graphql-ws reports the syntax error itself
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+          throw error;
+        }
+        const invalid = validate(schema, document, rules);
+        if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (!getOperationAST(document, payload.operationName)) {
+          const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+          return [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } })];
         }
         const error = checkQueryLimits(schema, document, payload.operationName, payload.variables, limits);
-        return error ? [error] : undefined;
+        if (error) return [error];
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) => operationContext(context, ctx.extra.principal!, baseUrlOf(options.publicUrl, ctx.extra.request)),
       onError: (_ctx, _id, _payload, errors) => errors.map(format),

@@ -8,6 +8,7 @@ import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { ApiKeyService } from '../auth/api-keys.js';
 import { Limits } from '../config.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { Log } from '../log.js';
 import { BackendChoice } from '../training/index.js';
 import { ComparisonService } from './comparisons.js';
 import { LabelSetService } from './label-sets.js';
@@ -40,9 +41,11 @@ export interface ServiceDependencies {
   artifacts: ArtifactStore;
   backend: BackendChoice;
   limits: Limits;
+  /** Where the services say what they did to runs (a cancel asked for), as the workers do. */
+  log: Log;
 }
 
-export function createServices({ dataSource, queue, artifacts, backend, limits }: ServiceDependencies): Services {
+export function createServices({ dataSource, queue, artifacts, backend, limits, log }: ServiceDependencies): Services {
   const labelSets = new LabelSetService(dataSource);
   const experiments = new ExperimentService(dataSource, labelSets);
   const checkpoints = new CheckpointService(dataSource);
@@ -52,7 +55,7 @@ export function createServices({ dataSource, queue, artifacts, backend, limits }
     experiments,
     runs: new RunService(dataSource),
     checkpoints,
-    launches: new LaunchService(dataSource, queue, labelSets, limits.maxActiveRunsPerKey),
+    launches: new LaunchService(dataSource, queue, labelSets, limits.maxActiveRunsPerKey, log),
     comparisons: new ComparisonService(dataSource),
     strategyStatistics: new StrategyStatistics(dataSource),
     predictions: new PredictionService(checkpoints, artifacts, backend),

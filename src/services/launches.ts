@@ -2,8 +2,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { countActiveRuns, datasetLabels, exampleCounts, lockCheckpoint, lockDataset, lockExperiment } from '../db/launch-plans.js';
 import { EpochMetric, Run, RunKind, RunStatus } from '../entities/index.js';
 import { publishRunCancel, publishRunStatus } from '../events/publish.js';
-import { Principal } from '../auth/roles.js';
+import { describeCaller, Principal } from '../auth/roles.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { Log } from '../log.js';
 import {
   BaseTrainingSettings,
   EncoderConfig,
@@ -50,6 +51,7 @@ export class LaunchService {
     private readonly queue: JobQueue,
     private readonly labelSets: LabelSetService,
     private readonly maxActiveRunsPerKey: number,
+    private readonly log: Log,
   ) {}
 
   async trainBaseModel(input: TrainBaseModelInput, principal: Principal): Promise<Run> {
@@ -121,9 +123,12 @@ export class LaunchService {
     });
   }
 
-  /** A queued run ends at once; a running one stops at its next batch (its final status arrives by subscription). */
-  cancelRun(id: string): Promise<Run> {
-    return this.dataSource.transaction(async (manager) => {
+  /**
+   * A queued run ends at once; a running one stops at its next batch (its final status arrives by
+   * subscription, and its worker logs the stop). Logged once committed, with who asked.
+   */
+  async cancelRun(id: string, principal: Principal): Promise<Run> {
+    const run = await this.dataSource.transaction(async (manager) => {
       const run = await lockRun(manager, id);
       if (run.status === RunStatus.QUEUED) {
         if (run.jobId) await this.queue.cancel(run.jobId, manager);
@@ -139,6 +144,9 @@ export class LaunchService {
       }
       return run;
     });
+    const outcome = run.status === RunStatus.CANCELLED ? 'it had not started and is CANCELLED' : 'its worker stops it at the next batch';
+    this.log(`run ${run.id}: cancel requested by ${describeCaller(principal)}; ${outcome}`);
+    return run;
   }
 
   /** Starts a failed or cancelled run again from the beginning, with the same settings and seed. */
@@ -154,6 +162,7 @@ export class LaunchService {
         status: RunStatus.QUEUED,
         error: null,
         finalMetrics: null,
+        keptEpoch: null,
         perLabelAccuracy: null,
         outcomes: null,
         attempts: 0,

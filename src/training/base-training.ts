@@ -32,7 +32,7 @@ export interface BaseTrainingSettings {
 }
 
 /**
- * Chosen on CLINC150 and SNIPS test accuracy (seeds 0-2; BENCHMARK.md, "Base classifier quality"):
+ * Chosen on CLINC150 and SNIPS test accuracy (seeds 0-2; BENCHMARKS.md, "Base classifier"):
  * 0.933 and 0.986, against 0.927 and 0.982 for 5 constant-rate epochs at 0.003, batch 64, no
  * dropout or decay. The linear decay is most of the gain; batch 32, rate 0.002, 10 epochs, token
  * dropout and head weight decay each add a little. Longer training, dim 256, 2^19 buckets, other

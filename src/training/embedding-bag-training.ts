@@ -10,7 +10,7 @@ import { SparseAdam } from './sparse-adam.js';
 /**
  * The embedding table trains in JavaScript memory, next to tfjs: a batch's bag means enter the
  * tape as a variable, and their gradient is spread back over the rows the batch used and applied
- * by a sparse Adam (DESIGN: a dense step over 33M parameters would cost more than the whole batch).
+ * by a sparse Adam: a dense step over the table's 33M parameters would cost more than the whole batch.
  * Training works on a copy of the table; the encoder it came from stays as it was.
  */
 export class EmbeddingBagTraining implements EncoderTraining {

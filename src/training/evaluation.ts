@@ -2,7 +2,7 @@ import { headLogits } from './logits.js';
 import { LinearHead } from './model.js';
 import { argmaxRows, classificationMetrics, maxAbsDifference } from './metrics.js';
 
-/** How a model does on the test split (DESIGN.md, "Metrics every epoch"). Null where a metric does not apply. */
+/** How a model does on the test split (ARCHITECTURE.md, "Metrics"). Null where a metric does not apply. */
 export interface ModelMetrics {
   oldAccuracy: number | null;
   newAccuracy: number | null;

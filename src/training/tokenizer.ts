@@ -5,7 +5,7 @@
  */
 import type { TokenizerConfig } from './model.js';
 
-/** Word 1-2-grams and char 3-5-grams in 2^18 buckets: the setting measured in DESIGN.md "Speed". */
+/** Word 1-2-grams and char 3-5-grams in 2^18 buckets, as fastText hashes them: the setting BENCHMARKS.md "Base classifier" measures. */
 export const DEFAULT_TOKENIZER: Readonly<TokenizerConfig> = Object.freeze({
   buckets: 2 ** 18,
   wordNgrams: 2,

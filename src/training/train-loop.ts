@@ -11,6 +11,8 @@ export interface TrainingHooks {
   onEpoch?(metrics: EpochMetrics): void | Promise<void>;
   /** After every optimisation step. */
   onBatch?(progress: { epoch: number; batch: number; batches: number }): void;
+  /** Once, when training has ended: the epoch whose weights the model keeps (see LoopResult.keptEpoch). */
+  onKeptEpoch?(epoch: number): void;
   /** Checked before every batch: once it reads aborted, training throws TrainingCancelled. */
   signal?: CancellationSignal;
   log?(line: string): void;
@@ -133,5 +135,7 @@ export async function trainLoop(
 
   const last = epochs[epochs.length - 1].epoch;
   if (best.snapshot && best.epoch !== last) model.restore(best.snapshot);
-  return { epochs, trainSeconds, keptEpoch: best.snapshot ? best.epoch : last };
+  const keptEpoch = best.snapshot ? best.epoch : last;
+  hooks.onKeptEpoch?.(keptEpoch);
+  return { epochs, trainSeconds, keptEpoch };
 }

@@ -30,7 +30,8 @@ selectBackend(backend, log).then(
 );
 
 async function run(job: TrainingJob): Promise<void> {
-  const hooks = { onEpoch: (metrics: EpochMetrics) => post({ type: 'epoch', metrics }), signal, log };
+  let keptEpoch: number | null = null;
+  const hooks = { onEpoch: (metrics: EpochMetrics) => post({ type: 'epoch', metrics }), onKeptEpoch: (epoch: number) => (keptEpoch = epoch), signal, log };
   try {
     const { model, ...result } =
       job.kind === 'base'
@@ -39,7 +40,7 @@ async function run(job: TrainingJob): Promise<void> {
     const checkpoint = await saveCheckpoint(model, job.output).catch((error: Error) => {
       throw new CheckpointWriteError(job.output, error);
     });
-    post({ type: 'done', result: { ...result, encoder: model.encoder.config, checkpoint } });
+    post({ type: 'done', result: { ...result, keptEpoch: keptEpoch!, encoder: model.encoder.config, checkpoint } });
   } catch (error) {
     const { name, message, stack } = error as Error;
     post({

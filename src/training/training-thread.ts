@@ -20,6 +20,8 @@ export type TrainingJob =
 
 /** A finished job: the metrics, and what was written to the output folder. */
 export interface ThreadResult extends Omit<TrainingResult, 'model'> {
+  /** The epoch whose weights the saved model holds: the best on validation under early stopping, else the last. */
+  keptEpoch: number;
   encoder: EncoderConfig;
   checkpoint: SavedCheckpoint;
 }

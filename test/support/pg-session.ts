@@ -22,6 +22,19 @@ export async function lockWaiters(observer: pg.Client, text: string): Promise<nu
   return rows[0].waiting;
 }
 
+/**
+ * Backends waiting for a lock on `table`. Unlike lockWaiters, it does not depend on a statement's
+ * text, which pg_stat_activity cuts at track_activity_query_size (1 kB): a select of every column
+ * of a wide table can lose its tail (FOR UPDATE SKIP LOCKED) there.
+ */
+export async function tableLockWaiters(observer: pg.Client, table: string): Promise<number> {
+  const { rows } = await observer.query(
+    `SELECT count(DISTINCT pid)::int AS waiting FROM pg_locks WHERE locktype = 'relation' AND relation = $1::regclass AND NOT granted`,
+    [table],
+  );
+  return rows[0].waiting;
+}
+
 /** Checks `condition` until it holds: a state to reach, polled because PostgreSQL announces none. */
 export async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Headroom, startHeadroom } from '../../src/app.js';
 import { Config, readConfig } from '../../src/config.js';
+import { Log } from '../../src/log.js';
 import { graphiqlRouter } from '../../src/server/graphiql.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 
@@ -18,6 +19,8 @@ export interface TestServerOptions {
   config?: Partial<Config>;
   /** Sent as Authorization with every request of graphql() and ok(). */
   apiKey?: string;
+  /** Gets every line the server logs (silent without). */
+  log?: Log;
   /** The database and home folder of a server stopped with stop({ keepData: true }): a restart. */
   reuse?: { database: TestDatabase; home: string };
 }
@@ -58,7 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     heartbeatSeconds: options.heartbeatSeconds ?? 0.5,
     ...options.config,
   };
-  const headroom = await startHeadroom(config, () => undefined, config.production ? undefined : (app) => app.use(graphiqlRouter()));
+  const headroom = await startHeadroom(config, options.log ?? (() => undefined), config.production ? undefined : (app) => app.use(graphiqlRouter()));
   const graphqlUrl = `${headroom.url}/graphql`;
   const graphql = async <T>(query: string, variables?: Record<string, unknown>) => {
     const response = await fetch(graphqlUrl, {

@@ -42,3 +42,21 @@ export async function waitForRun(
     await sleep(100);
   }
 }
+
+/**
+ * Polls a RUNNING run until it has recorded `epoch`, for a test that acts mid-run (cancels it,
+ * kills its worker). Fails, saying what did not happen, when the run ends first or after `timeoutMs`.
+ */
+export async function waitForEpoch(server: TestServer, runId: string, epoch: number, timeoutMs = 60_000): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { run } = await server.ok(`query($id: ID!) { run(id: $id) { id status error attempts epochs { epoch } } }`, { id: runId });
+    const reached = run.epochs.some((e: { epoch: number }) => e.epoch >= epoch);
+    if (run.status === 'RUNNING' && reached) return run;
+    if (!['QUEUED', 'RUNNING'].includes(run.status)) {
+      throw new Error(`run ${runId} ended ${run.status} (${run.error ?? 'no error'}) before epoch ${epoch}, which the test needed it to reach while running`);
+    }
+    if (Date.now() > deadline) throw new Error(`run ${runId} had not recorded epoch ${epoch} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
+    await sleep(50);
+  }
+}

@@ -34,8 +34,8 @@ export class LaunchResolver {
   @Mutation(() => RunObject, {
     description: 'Cancels a run: a queued one at once, a running one at its next batch (partial epochs are kept). CONFLICT when it has ended.',
   })
-  cancelRun(@Arg('id', () => ID, { description: 'The run.' }) id: string, @Ctx() { services }: GraphQLContext) {
-    return services.launches.cancelRun(id);
+  cancelRun(@Arg('id', () => ID, { description: 'The run.' }) id: string, @Ctx() { services, principal }: GraphQLContext) {
+    return services.launches.cancelRun(id, principal);
   }
 
   @Authorized(Role.RESEARCHER)

@@ -23,6 +23,13 @@ export class RunObject {
   @Field(() => String, { nullable: true, description: 'Why the run failed; null otherwise.' })
   error: string | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The epoch whose weights the output checkpoint holds: with earlyStoppingPatience, the epoch of best validation accuracy (0 is the model before training); otherwise the last. finalMetrics measure that model (after weight aligning, for strategies that align). Null until the run succeeds.',
+  })
+  keptEpoch: number | null;
+
   @Field(() => Int, { description: 'How many times a worker started it; more than 1 after a crash was retried.' })
   attempts: number;
 

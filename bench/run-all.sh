@@ -33,6 +33,9 @@ for dataset in clinc150 snips; do
     headroom bench "$scenario" --data "$DATA/$dataset.csv" "${exclude[@]}" --max-forgetting "$MAX_FORGETTING" --json "$OUT/$scenario-$dataset.json" > "$OUT/$scenario-$dataset.txt"
   done
 done
+# BENCHMARKS.md, "Ablation": CALIBRATED_REHEARSAL without each of its parts (CLINC150 on one seed, for time).
+headroom bench s1 --data "$DATA/snips.csv" --ablate CALIBRATED_REHEARSAL --json "$OUT/ablate-snips.json" > "$OUT/ablate-snips.txt"
+headroom bench s1 --data "$DATA/clinc150.csv" --exclude-label oos --ablate CALIBRATED_REHEARSAL --seeds 1 --json "$OUT/ablate-clinc150.json" > "$OUT/ablate-clinc150.txt"
 headroom bench torch --data "$DATA/clinc150.csv" --exclude-label oos --reference "$HEAD_REFERENCE" --out "$OUT/features" --json "$OUT/torch-clinc150.json" > "$OUT/torch-clinc150.txt"
 
 # BERT (BENCHMARKS.md, "BERT from Hugging Face"): texts one per line, as the reference reads them.

@@ -14,6 +14,8 @@ export default defineConfig({
     assetsDir: 'assets',
     // One page, one chunk: splitting per route would add round trips for a few kilobytes.
     rolldownOptions: {
+      // As for the IDE: rolldown's slow-plugin report is about the build, which a user cannot act on.
+      checks: { bundlerTimings: false },
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
       },

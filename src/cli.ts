@@ -58,7 +58,8 @@ async function main(argv: string[]): Promise<void> {
   await command(args);
 }
 
+// A command's refusal is a sentence for the user; the stack is for whoever debugs Headroom.
 main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(error.stack ?? error.message);
+  console.error(process.env.HEADROOM_DEBUG ? (error.stack ?? error.message) : `${error.message} (HEADROOM_DEBUG=1 shows where it came from)`);
   process.exit(1);
 });

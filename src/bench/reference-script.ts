@@ -9,6 +9,9 @@ export interface ReferenceScript {
 
 /** Fails early, naming the flag, when the script is not there (a user has the repository, not the reference). */
 export function requireReferenceScript(reference: ReferenceScript, flag = '--reference'): void {
+  if (reference.script === '') {
+    throw new Error(`this benchmark compares with a PyTorch reference script: pass its path with ${flag} (and the Python that has torch with --python)`);
+  }
   if (!fs.existsSync(reference.script)) {
     throw new Error(`the PyTorch reference script ${reference.script} does not exist: pass its path with ${flag} (and the Python that has torch with --python)`);
   }

@@ -51,8 +51,7 @@ Options:
   --backend <name>         auto, tensorflow-gpu, tensorflow, wasm or cpu (default: TFJS_BACKEND or auto)
   --python <path>          the Python with torch for reference scripts (default /usr/bin/python3)
   --reference <path>       the reference script (torch: torch_head_reference.py, parity and encoder:
-                           torch_bert_reference.py; default ../shared/bench/<name>, a clear error
-                           when it is not there)`;
+                           torch_bert_reference.py); required by those scenarios`;
 
 export async function benchCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -108,7 +107,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const reference = { python, script: values.reference ?? '../shared/bench/torch_bert_reference.py' };
+    const reference = { python, script: values.reference ?? '' };
     const backend = parseBackendChoice(values.backend ?? process.env.TFJS_BACKEND ?? 'auto');
     await selectBackend(backend, (line) => process.stderr.write(`${line}\n`));
     const result =
@@ -160,7 +159,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       learningRate: Number(values.lr ?? 0.01),
       batchSize: integer(values.batch, 32, '--batch'),
       python,
-      reference: values.reference ?? '../shared/bench/torch_head_reference.py',
+      reference: values.reference ?? '',
       backend,
       log,
     };

@@ -104,7 +104,7 @@ export const DEFAULT_OPTIMISATION = {
 } as const satisfies Partial<ExpansionSettings>;
 
 /**
- * How a BERT encoder is fine-tuned when a strategy trains it (FULL_MODEL): AdamW with weight decay
+ * How a BERT encoder is fine-tuned when a strategy trains it (FULL_MODEL, NEW_ROWS_AND_ENCODER): AdamW with weight decay
  * 0.01, 6% linear warm-up then linear decay, as transformers' examples and the reference's own
  * training do it, at a rate that moves a trained BERT without wiping it out.
  */

@@ -22,7 +22,6 @@ import { PRESET_NAMES } from '../src/training/settings.js';
 
 const TINY = path.join(BERT_FIXTURES, 'tiny');
 const NEW_LABEL = 'new_intent';
-const ALL_PRESETS = PRESET_NAMES;
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
 
 let scratch: string;
@@ -240,7 +239,7 @@ describe('a user\'s BERT classifier: imported, expanded by every strategy, expor
       `mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }`,
       { input: { name: 'add new_intent to tiny bert', datasetId: importDataset.id, targetLabelSetId: extendLabelSet.id, baseCheckpointId: imported.checkpointId } },
     );
-    const strategies = ALL_PRESETS.map((preset) => `{ preset: ${preset}${preset === 'IMPRINT_ONLY' ? '' : ', epochs: 2'} }`).join(', ');
+    const strategies = PRESET_NAMES.map((preset) => `{ preset: ${preset}${preset === 'IMPRINT_ONLY' ? '' : ', epochs: 2'} }`).join(', ');
     const { launchHeadExpansion } = await server.ok(
       `mutation($id: ID!) { launchHeadExpansion(input: { experimentId: $id, strategies: [${strategies}, { preset: FULL_FINE_TUNE, epochs: 2, encoderLayers: 1, encoderLearningRate: 0.01 }] }) { id preset variant ${RUN_SETTINGS} } }`,
       { id: createExperiment.id },

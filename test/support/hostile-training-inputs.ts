@@ -2,7 +2,6 @@ import * as fc from 'fast-check';
 import { hostileEnumValue, hostileNumber, withOneHostileField } from './hostile-numbers.js';
 import { PRESET_NAMES } from '../../src/training/settings.js';
 
-const PRESETS = PRESET_NAMES;
 const rate = fc.double({ min: 1e-5, max: 1, noNaN: true });
 
 /** Settings StrategyInput and TrainBaseModelInput share, within their documented ranges. */
@@ -26,7 +25,7 @@ const DISTILLATION = { temperature: fc.double({ min: 0.1, max: 10, noNaN: true }
 /** A StrategyInput: any combination of its fields, sometimes with one of them hostile. */
 export const strategyInput = withOneHostileField(
   {
-    preset: fc.constantFrom(...PRESETS),
+    preset: fc.constantFrom(...PRESET_NAMES),
     init: fc.constantFrom('RANDOM_NORMAL', 'XAVIER', 'ZEROS', 'IMPRINT'),
     trainable: fc.constantFrom('NEW_ROWS', 'NEW_ROWS_AND_ENCODER', 'HEAD', 'FULL_MODEL'),
     rehearsalPerLabel: fc.integer({ min: 0, max: 50 }),

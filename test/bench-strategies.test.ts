@@ -15,6 +15,7 @@ describe('bench strategies', () => {
     assert.deepEqual(without.map((s) => s.name), [
       'CALIBRATED_REHEARSAL without encoder training',
       'CALIBRATED_REHEARSAL without bias calibration',
+      'CALIBRATED_REHEARSAL without rate scaling',
       'CALIBRATED_REHEARSAL without distillation',
       'CALIBRATED_REHEARSAL without rehearsal',
       'CALIBRATED_REHEARSAL without imprinting',

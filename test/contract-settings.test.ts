@@ -79,7 +79,7 @@ test('two settings of one preset get the same name exactly when they are the sam
     init: fc.constantFrom('RANDOM_NORMAL', 'IMPRINT'),
     trainable: fc.constantFrom('NEW_ROWS', 'HEAD', 'FULL_MODEL'),
     rehearsal: fc.constantFrom(0, 5, 'ALL'),
-    exemplarSelection: fc.constantFrom('RANDOM', 'HERDING'),
+    exemplarSelection: fc.constantFrom('RANDOM', 'HERDING', 'NEAREST_NEW'),
     distillation: fc.constantFrom(null, { temperature: 2, weight: 1 }, { temperature: 4, weight: 1 }),
     weightAligning: fc.boolean(),
     epochs: fc.constantFrom(1, 5, 10),

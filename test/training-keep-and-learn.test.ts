@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { selectBackend } from '../src/training/backend.js';
 import { calibrateNewBiases } from '../src/training/calibration.js';
 import { TrainingInputError } from '../src/training/errors.js';
-import { repeatToCount } from '../src/training/exemplars.js';
+import { repeatToCount, selectExemplars } from '../src/training/exemplars.js';
 import { encodeTexts } from '../src/training/features.js';
 import { expandHead } from '../src/training/head-expansion.js';
 import { headLogits } from '../src/training/logits.js';
@@ -138,5 +138,31 @@ describe('strategies that keep old labels and learn new ones', () => {
     assert.deepEqual(ofLabel(5), [3, 4, 7, 3, 4, 7, 3, 4]);
     assert.deepEqual(ofLabel(6), [5, 5, 5, 5, 5, 5, 5, 5]);
     assert.deepEqual(repeatToCount(newRows, labels, 1).sort(), [...newRows].sort(), 'a label with more examples than the count keeps them all, once');
+  });
+
+  test('scaling the encoder rate by steps trains exactly as the rate divided by the root of the steps per epoch', async () => {
+    const { base, labels, data } = scenario;
+    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, biasCalibration: null });
+    assert.equal(settings.scaleEncoderRateBySteps, true);
+    // 11 old labels x 10 rehearsed + 10 new examples, 32 to a step: 4 steps per epoch.
+    const stepsPerEpoch = Math.ceil((11 * (settings.rehearsal as number) + 10) / settings.batchSize);
+    assert.equal(stepsPerEpoch, 4);
+    const scaled = await expandHead({ labels, settings, seed: 4 }, base, data);
+    const byHand = { ...settings, scaleEncoderRateBySteps: false, encoderLearningRate: settings.encoderLearningRate / Math.sqrt(stepsPerEpoch) };
+    const unscaled = await expandHead({ labels, settings: byHand, seed: 4 }, base, data);
+    const tableOf = (result: typeof scaled) => (result.model.encoder as EmbeddingBagEncoder).table;
+    assert.deepEqual(tableOf(scaled), tableOf(unscaled));
+    const atFullRate = await expandHead({ labels, settings: { ...settings, scaleEncoderRateBySteps: false }, seed: 4 }, base, data);
+    assert.notDeepEqual(tableOf(atFullRate), tableOf(scaled), 'the scaling changed nothing');
+  });
+
+  test('NEAREST_NEW rehearses the old examples most like the new label, the same number of each old label', () => {
+    // Label 0: examples along x, y and between; label 1: along y; new label 2 along x.
+    const features = Float32Array.from([1, 0, 0, 1, 0.7, 0.7, 0, 1, 0.1, 1, 0.9, 0.1, 1, 0.05]);
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 2, 2]);
+    const pick = (selection: 'NEAREST_NEW' | 'RANDOM') =>
+      selectExemplars({ labels, oldLabelCount: 2, perLabel: 1, selection, features, dim: 2, random: new Random(1) });
+    assert.deepEqual(pick('NEAREST_NEW'), [0, 4]);
+    assert.equal(pick('RANDOM').length, 2);
   });
 });

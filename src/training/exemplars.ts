@@ -24,21 +24,55 @@ export function selectExemplars(options: {
     if (label < oldLabelCount) byLabel[label].push(index);
   });
   if (perLabel === 'ALL') return byLabel.flat();
+  let newMeans: Float32Array[] | undefined;
   return byLabel.flatMap((examples) => {
     if (examples.length <= perLabel) return examples;
-    return options.selection === 'RANDOM'
-      ? options.random.shuffle(examples.slice()).slice(0, perLabel)
-      : herd(examples, perLabel, options.features, options.dim);
+    if (options.selection === 'RANDOM') return options.random.shuffle(examples.slice()).slice(0, perLabel);
+    if (options.selection === 'HERDING') return herd(examples, perLabel, options.features, options.dim);
+    return nearest(examples, perLabel, newMeans ??= newLabelMeans(labels, oldLabelCount, options.features, options.dim), options.features, options.dim);
   });
 }
 
-function herd(examples: number[], count: number, features: Float32Array, dim: number): number[] {
-  const normalised = examples.map((index) => {
-    const row = features.slice(index * dim, (index + 1) * dim);
-    const length = l2Norm(row) || 1;
-    for (let d = 0; d < dim; d++) row[d] /= length;
-    return row;
+function normalisedRow(features: Float32Array, dim: number, index: number): Float32Array {
+  const row = features.slice(index * dim, (index + 1) * dim);
+  const length = l2Norm(row) || 1;
+  for (let d = 0; d < dim; d++) row[d] /= length;
+  return row;
+}
+
+/** Each new label's mean normalised feature, normalised: the direction an imprinted row points. */
+function newLabelMeans(labels: Int32Array, oldLabelCount: number, features: Float32Array, dim: number): Float32Array[] {
+  const sums = new Map<number, Float32Array>();
+  labels.forEach((label, index) => {
+    if (label < oldLabelCount) return;
+    const sum = sums.get(label) ?? new Float32Array(dim);
+    const row = normalisedRow(features, dim, index);
+    for (let d = 0; d < dim; d++) sum[d] += row[d];
+    sums.set(label, sum);
   });
+  return [...sums.values()].map((sum) => {
+    const length = l2Norm(sum) || 1;
+    return sum.map((value) => value / length);
+  });
+}
+
+/** The `count` examples with the highest cosine to any of `targets`; ties go to the earlier example. */
+function nearest(examples: number[], count: number, targets: Float32Array[], features: Float32Array, dim: number): number[] {
+  const scored = examples.map((index) => {
+    const row = normalisedRow(features, dim, index);
+    let score = -Infinity;
+    for (const target of targets) {
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += row[d] * target[d];
+      score = Math.max(score, dot);
+    }
+    return { index, score };
+  });
+  return scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, count).map(({ index }) => index);
+}
+
+function herd(examples: number[], count: number, features: Float32Array, dim: number): number[] {
+  const normalised = examples.map((index) => normalisedRow(features, dim, index));
   const target = new Float64Array(dim);
   for (const row of normalised) for (let d = 0; d < dim; d++) target[d] += row[d] / normalised.length;
 

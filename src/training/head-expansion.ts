@@ -135,7 +135,12 @@ async function expand(
     return gatherRows(train.features, dim, rows);
   });
 
-  const encoderOptions = { learningRate: settings.encoderLearningRate, weightDecay: settings.weightDecay, trainableLayers: settings.encoderLayers, tokenDropout: settings.tokenDropout };
+  // Every step moves the encoder's shared embeddings a little, mostly as noise, so their drift grows
+  // with the square root of the steps: dividing by it gives a small training set and a large one
+  // the same drift at one rate.
+  const stepsPerEpoch = Math.ceil(trainRows.length / settings.batchSize);
+  const encoderLearningRate = settings.scaleEncoderRateBySteps ? settings.encoderLearningRate / Math.sqrt(stepsPerEpoch) : settings.encoderLearningRate;
+  const encoderOptions = { learningRate: encoderLearningRate, weightDecay: settings.weightDecay, trainableLayers: settings.encoderLayers, tokenDropout: settings.tokenDropout };
   const model = new TrainableModel({
     encoderTraining: encoderTraining && startEncoderTraining(encoderTraining.encoder, encoderOptions, random.fork('encoder')),
     head: appendRows(baseHead, settings.init, newFeatures, random.fork('new rows')),

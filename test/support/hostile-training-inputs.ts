@@ -36,6 +36,7 @@ export const strategyInput = withOneHostileField(
     biasCalibration: fc.option(fc.double({ min: 0, max: 0.5, noNaN: true }), { nil: null }),
     tokenDropout: fc.double({ min: 0, max: 0.9, noNaN: true }),
     balanceNewLabels: fc.boolean(),
+    scaleEncoderRateBySteps: fc.boolean(),
     headWeightDecay: fc.double({ min: 0, max: 1, noNaN: true }),
     ...OPTIMISATION,
   },
@@ -51,6 +52,7 @@ export const strategyInput = withOneHostileField(
     tokenDropout: hostileNumber,
     headWeightDecay: hostileNumber,
     balanceNewLabels: fc.constantFrom(0, 'true'),
+    scaleEncoderRateBySteps: fc.constantFrom(1, 'yes'),
     ...HOSTILE_OPTIMISATION,
   },
 );

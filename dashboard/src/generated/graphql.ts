@@ -16,6 +16,8 @@ export type DistillationInput = {
 export const ExemplarSelection = {
   /** iCaRL herding: each pick brings the picked examples' mean feature closest to the label's. */
   Herding: 'HERDING',
+  /** The label's examples most like the new labels' (highest cosine to a new label's mean feature): the negatives that draw the boundary. */
+  NearestNew: 'NEAREST_NEW',
   /** Uniformly at random (seeded). */
   Random: 'RANDOM'
 } as const;
@@ -76,7 +78,7 @@ export const LearningRateSchedule = {
 export type LearningRateSchedule = typeof LearningRateSchedule[keyof typeof LearningRateSchedule];
 /** Named head-expansion strategies, shared with the benchmarks. Any axis can be overridden in StrategyInput. */
 export const Preset = {
-  /** Imprinted new rows, old rows frozen; the encoder trains on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's. */
+  /** Imprinted new rows, old rows frozen; the encoder trains, at a rate scaled to the training set's size, on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's. */
   CalibratedRehearsal: 'CALIBRATED_REHEARSAL',
   /** The same random rows, trained with old rows and bias frozen: does freezing alone fix it? */
   FrozenOldRows: 'FROZEN_OLD_ROWS',
@@ -157,6 +159,8 @@ export type StrategyInput = {
   rehearsalPerLabel?: number | null | undefined;
   /** Rehearse on all old training data (joint retraining); overrides rehearsalPerLabel. */
   rehearseAllOldData?: boolean | null | undefined;
+  /** Divide encoderLearningRate by the square root of the steps per epoch, so that one rate moves the encoder about as far on 70 training examples as on 1,500 (default off; on in CALIBRATED_REHEARSAL, off when a BERT trains). */
+  scaleEncoderRateBySteps?: boolean | null | undefined;
   /** While an embedding-bag encoder trains: probability that each token of a training text is dropped from a step: 0 up to 1 (default 0). */
   tokenDropout?: number | null | undefined;
   /** What trains. */

@@ -125,6 +125,13 @@ export class StrategyInput {
   })
   encoderLearningRate?: number | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Divide encoderLearningRate by the square root of the steps per epoch, so that one rate moves the encoder about as far on 70 training examples as on 1,500 (default off; on in CALIBRATED_REHEARSAL, off when a BERT trains).',
+  })
+  scaleEncoderRateBySteps?: boolean | null;
+
   @Field(() => LearningRateScheduleEnum, { nullable: true, description: 'How the learning rates change over the training (default CONSTANT; LINEAR_DECAY when FULL_MODEL trains a BERT).' })
   learningRateSchedule?: LearningRateSchedule | null;
 

@@ -75,6 +75,9 @@ export class StrategySettingsObject implements Omit<ExpansionSettings, 'rehearsa
   @Field(() => Float, { description: 'Learning rate of the encoder when it trains (FULL_MODEL, NEW_ROWS_AND_ENCODER).' })
   encoderLearningRate: number;
 
+  @Field({ description: 'True when encoderLearningRate was divided by the square root of the steps per epoch (the rate a small training set and a large one share).' })
+  scaleEncoderRateBySteps: boolean;
+
   @Field(() => LearningRateScheduleEnum, { description: 'How both learning rates change over the training.' })
   learningRateSchedule: LearningRateSchedule;
 

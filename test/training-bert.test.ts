@@ -137,6 +137,9 @@ describe('head expansion on a BERT base', () => {
     const settings = resolveExpansionSettings('FULL_FINE_TUNE', { epochs: 2, encoderLayers: 1 }, base.encoder.config);
     assert.equal(settings.encoderLearningRate, 5e-5);
     assert.equal(settings.learningRateSchedule, 'LINEAR_DECAY');
+    // BERT's rate is a per-step AdamW rate with its own schedule: CALIBRATED_REHEARSAL's scaling is off on BERT.
+    const calibrated = resolveExpansionSettings('CALIBRATED_REHEARSAL', {}, base.encoder.config);
+    assert.deepEqual([calibrated.encoderLearningRate, calibrated.scaleEncoderRateBySteps], [5e-5, false]);
     // Training frees the inference networks kept from earlier encodings; count from without them.
     releaseInferenceNetworks();
     const before = tf.memory().numTensors;

@@ -142,7 +142,7 @@ describe('strategies that keep old labels and learn new ones', () => {
 
   test('scaling the encoder rate by steps trains exactly as the rate divided by the root of the steps per epoch', async () => {
     const { base, labels, data } = scenario;
-    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, biasCalibration: null });
+    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, minimumSteps: 0, biasCalibration: null });
     assert.equal(settings.scaleEncoderRateBySteps, true);
     // 11 old labels x 10 rehearsed + 10 new examples, 32 to a step: 4 steps per epoch.
     const stepsPerEpoch = Math.ceil((11 * (settings.rehearsal as number) + 10) / settings.batchSize);
@@ -164,5 +164,18 @@ describe('strategies that keep old labels and learn new ones', () => {
       selectExemplars({ labels, oldLabelCount: 2, perLabel: 1, selection, features, dim: 2, random: new Random(1) });
     assert.deepEqual(pick('NEAREST_NEW'), [0, 4]);
     assert.equal(pick('RANDOM').length, 2);
+  });
+
+  test('minimumSteps adds passes until the training reaches that many steps; closed-form strategies stay untrained', async () => {
+    const { base, labels, data } = scenario;
+    // 10 new examples plus 5 rehearsed of each of 11 old labels, 32 to a step: 3 steps per epoch.
+    const settings = resolveExpansionSettings('IMPRINT_FROZEN', { rehearsal: 5, epochs: 2, minimumSteps: 10 });
+    const lengthened = await expandHead({ labels, settings, seed: 5 }, base, data);
+    assert.equal(lengthened.epochs.at(-1)!.epoch, 4, 'ceil(10 / 3) = 4 passes');
+    const enough = await expandHead({ labels, settings: { ...settings, minimumSteps: 6 }, seed: 5 }, base, data);
+    assert.equal(enough.epochs.at(-1)!.epoch, 2, 'two passes already make 6 steps');
+    const untrained = await expandHead({ labels, settings: resolveExpansionSettings('IMPRINT_ONLY', { minimumSteps: 100 }), seed: 5 }, base, data);
+    assert.equal(untrained.epochs.at(-1)?.epoch ?? 0, 0);
+    assert.throws(() => resolveExpansionSettings('IMPRINT_FROZEN', { minimumSteps: -1 }), (error: unknown) => error instanceof TrainingInputError && error.field === 'minimumSteps');
   });
 });

@@ -16,6 +16,7 @@ const REMOVALS: ReadonlyArray<{ part: string; uses: (preset: PresetName) => bool
   { part: 'bias calibration', uses: (p) => PRESETS[p].biasCalibration !== null, overrides: { biasCalibration: null } },
   { part: 'balancing', uses: (p) => PRESETS[p].balanceNewLabels, overrides: { balanceNewLabels: false } },
   { part: 'rate scaling', uses: (p) => PRESETS[p].scaleEncoderRateBySteps, overrides: { scaleEncoderRateBySteps: false } },
+  { part: 'minimum steps', uses: (p) => PRESETS[p].minimumSteps > 0, overrides: { minimumSteps: 0 } },
   { part: 'distillation', uses: (p) => PRESETS[p].distillation !== null, overrides: { distillation: null } },
   { part: 'token dropout', uses: (p) => PRESETS[p].tokenDropout > 0, overrides: { tokenDropout: 0 } },
   { part: 'rehearsal', uses: (p) => PRESETS[p].rehearsal !== 0 && PRESETS[p].rehearsal !== 'ALL', overrides: { rehearsal: 0, balanceNewLabels: false } },

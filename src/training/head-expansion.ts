@@ -193,7 +193,8 @@ async function expand(
       return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration!);
     };
 
-    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, seed: spec.seed }, options);
+    const epochs = settings.epochs === 0 ? 0 : Math.max(settings.epochs, Math.ceil(settings.minimumSteps / stepsPerEpoch));
+    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options);
 
     const trained = model.export();
     const aligned = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;

@@ -68,6 +68,12 @@ export interface ExpansionSettings {
   balanceNewLabels: boolean;
   /** 0 trains nothing: the model is the initialised head (closed-form strategies). */
   epochs: number;
+  /**
+   * Train for at least this many optimisation steps: where the training set is too small for
+   * `epochs` passes to reach them, the passes rise until they do (0: off; closed-form strategies
+   * stay untrained).
+   */
+  minimumSteps: number;
   learningRate: number;
   /** Learning rate of the encoder when it trains (FULL_MODEL, NEW_ROWS_AND_ENCODER). */
   encoderLearningRate: number;
@@ -97,6 +103,7 @@ export interface ExpansionSettings {
 /** Optimisation shared by every preset, so presets differ only in what they are about. */
 export const DEFAULT_OPTIMISATION = {
   epochs: 10,
+  minimumSteps: 0,
   learningRate: 0.01,
   encoderLearningRate: 0.01,
   scaleEncoderRateBySteps: false,
@@ -148,11 +155,12 @@ const DISTILLATION = { temperature: 2, weight: 1 } as const;
  * CALIBRATED_REHEARSAL's choices, made on S1 of CLINC150 and SNIPS scored on validation splits
  * (SNIPS's carved from its train split) and described in BENCHMARKS.md: 10 rehearsed examples per
  * old label (as many as the ten new ones, so balancing them adds nothing), calibration to 1 point of
- * validation forgetting, and the encoder's rate divided by the root of the steps per epoch from
- * 0.025 (0.0036 on CLINC150's 47 steps, 0.0144 on SNIPS's 3). At one unscaled rate, the rate that
- * lets SNIPS's 70 examples teach the encoder the new label makes CLINC150's 1,500 drift; CLINC150
- * itself hardly moved between 0.0026 and 0.005. Token dropout and herding gained nothing; hard
- * negatives (NEAREST_NEW) cut SNIPS's forgetting and cost new-label accuracy on both sets.
+ * validation forgetting, the encoder's rate divided by the root of the steps per epoch from 0.025
+ * (0.0036 on CLINC150's 47 steps, 0.0144 on SNIPS's 3), and at least 60 steps (SNIPS's 70
+ * examples get 20 passes, CLINC150's 1,500 keep 10). At one unscaled rate, the rate that lets
+ * SNIPS's 70 examples teach the encoder the new label makes CLINC150's 1,500 drift; 20 passes
+ * everywhere cost CLINC150 new-label accuracy. Token dropout and herding gained nothing; hard
+ * negatives (NEAREST_NEW) cut SNIPS's forgetting and cost new-label accuracy.
  */
 const CALIBRATED_REHEARSAL_PER_LABEL = 10;
 
@@ -191,7 +199,7 @@ const PRESET_CATALOGUE = {
   },
   CALIBRATED_REHEARSAL: {
     description:
-      `Imprinted new rows, old rows frozen; the encoder trains, at a rate scaled to the training set's size, on the new examples and ${CALIBRATED_REHEARSAL_PER_LABEL} stored examples per old label, ` +
+      `Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and ${CALIBRATED_REHEARSAL_PER_LABEL} stored examples per old label, ` +
       "with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's.",
     settings: {
       ...DEFAULT_OPTIMISATION,
@@ -202,6 +210,7 @@ const PRESET_CATALOGUE = {
       distillation: DISTILLATION,
       encoderLearningRate: 0.025,
       scaleEncoderRateBySteps: true,
+      minimumSteps: 60,
       biasCalibration: 0.01,
     },
   },
@@ -253,6 +262,7 @@ export function resolveExpansionSettings(
   if (settings.rehearsal !== 'ALL') checkInteger('rehearsal', settings.rehearsal, 0, 100_000);
   // 0 epochs is how closed-form presets say "no training"; a caller asking for training asks for 1+.
   checkInteger('epochs', settings.epochs, 'epochs' in defined ? 1 : 0, 1000);
+  checkInteger('minimumSteps', settings.minimumSteps, 0, 10_000);
   checkPositive('learningRate', settings.learningRate);
   checkPositive('encoderLearningRate', settings.encoderLearningRate);
   checkOneOf('learningRateSchedule', settings.learningRateSchedule, LEARNING_RATE_SCHEDULES);

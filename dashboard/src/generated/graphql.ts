@@ -78,7 +78,7 @@ export const LearningRateSchedule = {
 export type LearningRateSchedule = typeof LearningRateSchedule[keyof typeof LearningRateSchedule];
 /** Named head-expansion strategies, shared with the benchmarks. Any axis can be overridden in StrategyInput. */
 export const Preset = {
-  /** Imprinted new rows, old rows frozen; the encoder trains, at a rate scaled to the training set's size, on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's. */
+  /** Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's. */
   CalibratedRehearsal: 'CALIBRATED_REHEARSAL',
   /** The same random rows, trained with old rows and bias frozen: does freezing alone fix it? */
   FrozenOldRows: 'FROZEN_OLD_ROWS',
@@ -153,6 +153,8 @@ export type StrategyInput = {
   learningRate?: number | null | undefined;
   /** How the learning rates change over the training (default CONSTANT; LINEAR_DECAY when FULL_MODEL trains a BERT). */
   learningRateSchedule?: LearningRateSchedule | null | undefined;
+  /** Train for at least this many optimisation steps: on a training set too small for epochs passes to reach them, the passes rise until they do: 0 (off) to 10000 (default 0; 60 in CALIBRATED_REHEARSAL). */
+  minimumSteps?: number | null | undefined;
   /** Starting point; default ORIGINAL_RECIPE. */
   preset?: Preset | null | undefined;
   /** Old-label examples kept per old label for rehearsal: 0 or more. */

@@ -116,6 +116,12 @@ export class StrategyInput {
   @Field(() => Int, { nullable: true, description: 'Passes over the training data: 1 to 1000.' })
   epochs?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Train for at least this many optimisation steps: on a training set too small for epochs passes to reach them, the passes rise until they do: 0 (off) to 10000 (default 0; 60 in CALIBRATED_REHEARSAL).',
+  })
+  minimumSteps?: number | null;
+
   @Field(() => Float, { nullable: true, description: 'Adam learning rate of the head: finite, above 0.' })
   learningRate?: number | null;
 

@@ -69,6 +69,9 @@ export class StrategySettingsObject implements Omit<ExpansionSettings, 'rehearsa
   @Field(() => Int, { description: 'Passes over the training data; 0 trains nothing (the initialised head is the model).' })
   epochs: number;
 
+  @Field(() => Int, { description: 'Optimisation steps the training took at least: where epochs passes made fewer, the passes rose until they did (0: off).' })
+  minimumSteps: number;
+
   @Field(() => Float, { description: 'Adam learning rate of the head.' })
   learningRate: number;
 

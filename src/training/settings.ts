@@ -160,7 +160,7 @@ const DISTILLATION = { temperature: 2, weight: 1 } as const;
  * examples get 20 passes, CLINC150's 1,500 keep 10). At one unscaled rate, the rate that lets
  * SNIPS's 70 examples teach the encoder the new label makes CLINC150's 1,500 drift; 20 passes
  * everywhere cost CLINC150 new-label accuracy. Token dropout and herding gained nothing; hard
- * negatives (NEAREST_NEW) cut SNIPS's forgetting and cost new-label accuracy.
+ * negatives (NEAREST_NEW) cut SNIPS's forgetting and cost CLINC150 new-label accuracy.
  */
 const CALIBRATED_REHEARSAL_PER_LABEL = 10;
 

@@ -176,6 +176,8 @@ describe('strategies that keep old labels and learn new ones', () => {
     assert.equal(enough.epochs.at(-1)!.epoch, 2, 'two passes already make 6 steps');
     const untrained = await expandHead({ labels, settings: resolveExpansionSettings('IMPRINT_ONLY', { minimumSteps: 100 }), seed: 5 }, base, data);
     assert.equal(untrained.epochs.at(-1)?.epoch ?? 0, 0);
-    assert.throws(() => resolveExpansionSettings('IMPRINT_FROZEN', { minimumSteps: -1 }), (error: unknown) => error instanceof TrainingInputError && error.field === 'minimumSteps');
+    for (const minimumSteps of [-1, 1001, 2.5]) {
+      assert.throws(() => resolveExpansionSettings('IMPRINT_FROZEN', { minimumSteps }), (error: unknown) => error instanceof TrainingInputError && error.field === 'minimumSteps');
+    }
   });
 });

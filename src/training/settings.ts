@@ -262,7 +262,7 @@ export function resolveExpansionSettings(
   if (settings.rehearsal !== 'ALL') checkInteger('rehearsal', settings.rehearsal, 0, 100_000);
   // 0 epochs is how closed-form presets say "no training"; a caller asking for training asks for 1+.
   checkInteger('epochs', settings.epochs, 'epochs' in defined ? 1 : 0, 1000);
-  checkInteger('minimumSteps', settings.minimumSteps, 0, 10_000);
+  checkInteger('minimumSteps', settings.minimumSteps, 0, 1000);
   checkPositive('learningRate', settings.learningRate);
   checkPositive('encoderLearningRate', settings.encoderLearningRate);
   checkOneOf('learningRateSchedule', settings.learningRateSchedule, LEARNING_RATE_SCHEDULES);

@@ -153,7 +153,7 @@ export type StrategyInput = {
   learningRate?: number | null | undefined;
   /** How the learning rates change over the training (default CONSTANT; LINEAR_DECAY when FULL_MODEL trains a BERT). */
   learningRateSchedule?: LearningRateSchedule | null | undefined;
-  /** Train for at least this many optimisation steps: on a training set too small for epochs passes to reach them, the passes rise until they do: 0 (off) to 10000 (default 0; 60 in CALIBRATED_REHEARSAL). */
+  /** Train for at least this many optimisation steps: on a training set too small for epochs passes to reach them, the passes rise until they do: 0 (off) to 1000, so never more passes than epochs allows (default 0; 60 in CALIBRATED_REHEARSAL). */
   minimumSteps?: number | null | undefined;
   /** Starting point; default ORIGINAL_RECIPE. */
   preset?: Preset | null | undefined;

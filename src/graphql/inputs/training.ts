@@ -118,7 +118,7 @@ export class StrategyInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'Train for at least this many optimisation steps: on a training set too small for epochs passes to reach them, the passes rise until they do: 0 (off) to 10000 (default 0; 60 in CALIBRATED_REHEARSAL).',
+    description: 'Train for at least this many optimisation steps: on a training set too small for epochs passes to reach them, the passes rise until they do: 0 (off) to 1000, so never more passes than epochs allows (default 0; 60 in CALIBRATED_REHEARSAL).',
   })
   minimumSteps?: number | null;
 

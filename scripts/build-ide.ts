@@ -11,7 +11,8 @@ type PageFolder = keyof typeof PAGES;
 
 /**
  * Builds the GraphiQL IDE (ide/) into ide/dist with vite, unless the last complete build is newer
- * than every source in ide/ and than package-lock.json (a GraphiQL upgrade must rebuild too).
+ * than every source in ide/, than the shared page config and than package-lock.json (a GraphiQL
+ * upgrade must rebuild too).
  * Cheap when fresh, so `npm run build` and `npm start` can call it every time.
  */
 export function buildIde(options: { force?: boolean } = {}): Promise<'built' | 'up to date'> {
@@ -28,7 +29,7 @@ async function buildPage(folder: PageFolder, options: { force?: boolean }): Prom
   const pageDir = path.join(root, folder);
   const distDir = path.join(pageDir, 'dist');
   const stamp = path.join(distDir, STAMP_NAME);
-  const inputs = [pageDir, path.join(root, 'package-lock.json')];
+  const inputs = [pageDir, path.join(root, 'scripts', 'vite-page-config.mjs'), path.join(root, 'package-lock.json')];
   if (!options.force && isBuildFresh(stamp, inputs, [distDir])) return 'up to date';
 
   // vite is ESM-only; a dynamic import loads it from this CommonJS module.

@@ -19,7 +19,8 @@ module.exports = {
   version: require('./package.json').version,
   instructions: 'avx2+fma',
   available: addon.available,
-  sgemm: addon.sgemm,
+  // sgemm(m, n, k, a, b, c): row-major c[m, n] = a[m, k] . b[k, n], a batch of one.
+  sgemm: (m, n, k, a, b, c) => addon.sgemmBatched(1, m, n, k, a, b, c),
   sgemmBatched: addon.sgemmBatched,
   adamw: addon.adamw,
 };

@@ -168,25 +168,6 @@ bool Multiply(napi_env env, ptrdiff_t batch, ptrdiff_t m, ptrdiff_t n, ptrdiff_t
   return true;
 }
 
-// sgemm(m, n, k, a, b, c): row-major c[m, n] = a[m, k] . b[k, n].
-napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc != 6) {
-    Throw(env, false, "sgemm(m, n, k, a, b, c) takes 6 arguments");
-    return nullptr;
-  }
-  ptrdiff_t m, n, k;
-  FloatArray a, b, c;
-  if (ReadDimension(env, argv[0], "m", &m) && ReadDimension(env, argv[1], "n", &n) &&
-      ReadDimension(env, argv[2], "k", &k) && ReadFloat32Array(env, argv[3], "a", &a) &&
-      ReadFloat32Array(env, argv[4], "b", &b) && ReadFloat32Array(env, argv[5], "c", &c)) {
-    Multiply(env, 1, m, n, k, a, b, c, Options());
-  }
-  return nullptr;
-}
-
 // sgemmBatched(batch, m, n, k, a, b, c, options?): c[batch, m, n] = a . b per batch, where a
 // holds batch matrices [m, k] or one shared by all (likewise b, [k, n]); options.transposeA and
 // transposeB read them as [k, m] and [n, k]; options.bias (n floats) is added to every row.
@@ -266,7 +247,6 @@ napi_value Available(napi_env env, napi_callback_info) {
 NAPI_MODULE_INIT() {
   const napi_property_descriptor properties[] = {
       {"available", nullptr, Available, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgemmBatched", nullptr, SgemmBatched, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adamw", nullptr, AdamW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

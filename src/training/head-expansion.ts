@@ -15,7 +15,7 @@ import { RunOutcomes, splitOutcomes } from './outcomes.js';
 import { Random } from './random.js';
 import { ExpansionSettings, trainsEncoder, trainsOldRows } from './settings.js';
 import { gatherRows, TrainableModel } from './trainable-model.js';
-import { TrainingHooks, trainLoop } from './train-loop.js';
+import { stepsPerEpoch, TrainingHooks, trainLoop } from './train-loop.js';
 
 export interface ExpansionSpec {
   /** The target label list: the base model's labels, in order, then the new ones. */
@@ -138,8 +138,8 @@ async function expand(
   // Every step moves the encoder's shared embeddings a little, mostly as noise, so their drift grows
   // with the square root of the steps: dividing by it gives a small training set and a large one
   // the same drift at one rate.
-  const stepsPerEpoch = Math.ceil(trainRows.length / settings.batchSize);
-  const encoderLearningRate = settings.scaleEncoderRateBySteps ? settings.encoderLearningRate / Math.sqrt(stepsPerEpoch) : settings.encoderLearningRate;
+  const stepsPerPass = stepsPerEpoch(trainRows.length, settings.batchSize);
+  const encoderLearningRate = settings.scaleEncoderRateBySteps ? settings.encoderLearningRate / Math.sqrt(stepsPerPass) : settings.encoderLearningRate;
   const encoderOptions = { learningRate: encoderLearningRate, weightDecay: settings.weightDecay, trainableLayers: settings.encoderLayers, tokenDropout: settings.tokenDropout };
   const model = new TrainableModel({
     encoderTraining: encoderTraining && startEncoderTraining(encoderTraining.encoder, encoderOptions, random.fork('encoder')),
@@ -193,7 +193,7 @@ async function expand(
       return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration!);
     };
 
-    const epochs = settings.epochs === 0 ? 0 : Math.max(settings.epochs, Math.ceil(settings.minimumSteps / stepsPerEpoch));
+    const epochs = settings.epochs === 0 ? 0 : Math.max(settings.epochs, Math.ceil(settings.minimumSteps / stepsPerPass));
     const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options);
 
     const trained = model.export();

@@ -59,6 +59,11 @@ export interface LoopResult {
   keptEpoch: number;
 }
 
+/** Optimisation steps one pass over `count` examples makes: the last batch may be short. */
+export function stepsPerEpoch(count: number, batchSize: number): number {
+  return Math.ceil(count / batchSize);
+}
+
 /**
  * The training loop: seeded shuffling, one optimisation step per batch, a report per epoch,
  * early stopping on validation accuracy. `measure` evaluates the model as it is at that moment.
@@ -73,7 +78,7 @@ export async function trainLoop(
   const random = new Random(settings.seed).fork('batch order');
   const count = examples.labels.length;
   const order = Int32Array.from({ length: count }, (_, i) => i);
-  const batches = Math.ceil(count / settings.batchSize);
+  const batches = stepsPerEpoch(count, settings.batchSize);
   const schedule = settings.learningRateSchedule ?? 'CONSTANT';
   const epochs: EpochMetrics[] = [];
   let best: { accuracy: number; epoch: number; snapshot: Snapshot | null } = { accuracy: -Infinity, epoch: 0, snapshot: null };

@@ -230,7 +230,7 @@ describe('per-example outcomes: intervals, paired comparisons and a recommendati
     assert.ok(Math.abs(result.probabilityBest - 0.5) < 0.01, `always tied, so about half: ${result.probabilityBest}`);
     assert.equal(
       result.cannotTellApartNote,
-      `${result.strategy.strategy.variant} and the runner-up ${result.runnerUp.strategy.variant} cannot be told apart on validation new-label accuracy: the 95% interval of their difference, +0.000 to +0.000, contains 0.`,
+      `${result.strategy.strategy.variant} and the runner-up ${result.runnerUp.strategy.variant} cannot be told apart on validation new-label accuracy: the 95% interval of their difference, 0.000 to 0.000, does not exclude 0.`,
     );
   });
 

@@ -141,7 +141,7 @@ export function describeRecommendation(
   const tie =
     runnerUp && (!difference || !difference.excludesZero)
       ? difference
-        ? `${nameOf(choice.key)} and the runner-up ${nameOf(runnerUp.key)} cannot be told apart on ${split} new-label accuracy: the 95% interval of their difference, ${signed(difference.interval.low)} to ${signed(difference.interval.high)}, contains 0.`
+        ? `${nameOf(choice.key)} and the runner-up ${nameOf(runnerUp.key)} cannot be told apart on ${split} new-label accuracy: the 95% interval of their difference, ${signed(difference.interval.low)} to ${signed(difference.interval.high)}, does not exclude 0.`
         : `${nameOf(choice.key)} and the runner-up ${nameOf(runnerUp.key)} cannot be told apart: they share no seed to compare them on.`
       : null;
   return { reason, tie };
@@ -155,8 +155,9 @@ function accuracy(share: number): string {
   return share.toFixed(2);
 }
 
+/** Signed to three decimals; an end exactly at 0 reads 0.000, since the interval only touches it there. */
 function signed(value: number): string {
-  return `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
+  return `${value > 0 ? '+' : ''}${value.toFixed(3)}`;
 }
 
 function count(n: number, one: string, many: string): string {

@@ -135,7 +135,7 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     assert.deepEqual(launchHeadExpansion.map((run: { preset: string }) => run.preset), ['ORIGINAL_RECIPE', 'IMPRINT_FROZEN', 'REHEARSAL_HEAD', 'IMPRINT_FROZEN']);
     assert.deepEqual(launchHeadExpansion[2].settings, {
       __typename: 'StrategySettings', preset: 'REHEARSAL_HEAD', init: 'IMPRINT', trainable: 'HEAD', rehearsal: { perLabel: 3, allOldData: false }, exemplarSelection: 'RANDOM', distillation: null,
-      weightAligning: false, epochs: 4, minimumSteps: 0, learningRate: 0.01, encoderLearningRate: 0.01, scaleEncoderRateBySteps: false, learningRateSchedule: 'CONSTANT', warmupFraction: 0, weightDecay: 0, encoderLayers: null, tokenDropout: 0, headWeightDecay: 0, biasCalibration: null, balanceNewLabels: false, batchSize: 32, earlyStoppingPatience: null,
+      weightAligning: false, epochs: 4, minimumSteps: 0, learningRate: 0.01, encoderLearningRate: 0.01, scaleEncoderRateBySteps: false, learningRateSchedule: 'CONSTANT', warmupFraction: 0, weightDecay: 0, encoderLayers: null, tokenDropout: 0, headWeightDecay: 0, biasCalibration: null, balanceNewLabels: false, batchSize: 32, earlyStoppingPatience: null, epochSelection: 'LAST',
     });
     await done;
 

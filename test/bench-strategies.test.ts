@@ -17,6 +17,7 @@ describe('bench strategies', () => {
       'CALIBRATED_REHEARSAL without bias calibration',
       'CALIBRATED_REHEARSAL without rate scaling',
       'CALIBRATED_REHEARSAL without minimum steps',
+      'CALIBRATED_REHEARSAL without epoch selection',
       'CALIBRATED_REHEARSAL without distillation',
       'CALIBRATED_REHEARSAL without rehearsal',
       'CALIBRATED_REHEARSAL without imprinting',

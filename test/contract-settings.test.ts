@@ -91,6 +91,7 @@ test('two settings of one preset get the same name exactly when they are the sam
     encoderLayers: fc.constantFrom(null, null, null, null, 1, 2),
     batchSize: fc.constantFrom(16, 32),
     earlyStoppingPatience: fc.constantFrom(null, 2),
+    epochSelection: fc.constantFrom('LAST', 'BEST_NEW_WITHIN_BUDGET'),
   };
   const overrides = fc.record(choices, { requiredKeys: [] }) as fc.Arbitrary<ExpansionOverrides>;
   // One setting asked for again, at any value: sometimes the one it resolved to anyway, often another.

@@ -9,8 +9,10 @@ import { expandHead } from '../src/training/head-expansion.js';
 import { headLogits } from '../src/training/logits.js';
 import type { EmbeddingBagEncoder, LinearHead } from '../src/training/model.js';
 import { Random } from '../src/training/random.js';
+import { outcomeMetrics } from '../src/training/outcomes.js';
 import { resolveExpansionSettings } from '../src/training/settings.js';
 import { s1Scenario, S1Scenario } from './support/s1-scenario.js';
+import { filterSplit } from './support/synthetic-intents.js';
 
 /** How many of `rows` score a new label (index >= oldCount) above every old one. */
 function predictedNew(logits: Float32Array, labels: number, oldCount: number): number {
@@ -22,6 +24,13 @@ function predictedNew(logits: Float32Array, labels: number, oldCount: number): n
   }
   return count;
 }
+
+/**
+ * A head rate far too high, and a seed at which the scenario's training then peaks on validation
+ * before its last epoch (searched for): with a sensible rate this small task only improves.
+ */
+const OVERSHOOTING = { learningRate: 0.3 };
+const SELECTION_SEED = 4;
 
 describe('strategies that keep old labels and learn new ones', () => {
   let scenario: S1Scenario;
@@ -142,7 +151,7 @@ describe('strategies that keep old labels and learn new ones', () => {
 
   test('scaling the encoder rate by steps trains exactly as the rate divided by the root of the steps per epoch', async () => {
     const { base, labels, data } = scenario;
-    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, minimumSteps: 0, biasCalibration: null });
+    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, minimumSteps: 0, biasCalibration: null, epochSelection: 'LAST' });
     assert.equal(settings.scaleEncoderRateBySteps, true);
     // 11 old labels x 10 rehearsed + 10 new examples, 32 to a step: 4 steps per epoch.
     const stepsPerEpoch = Math.ceil((11 * (settings.rehearsal as number) + 10) / settings.batchSize);
@@ -179,5 +188,49 @@ describe('strategies that keep old labels and learn new ones', () => {
     for (const minimumSteps of [-1, 1001, 2.5]) {
       assert.throws(() => resolveExpansionSettings('IMPRINT_FROZEN', { minimumSteps }), (error: unknown) => error instanceof TrainingInputError && error.field === 'minimumSteps');
     }
+  });
+
+  test('BEST_NEW_WITHIN_BUDGET keeps the epoch whose calibrated validation new-label accuracy is highest, the later one on ties', async () => {
+    const { base, labels, data } = scenario;
+    const epochs = 6;
+    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs, minimumSteps: 0, ...OVERSHOOTING });
+    assert.equal(settings.epochSelection, 'BEST_NEW_WITHIN_BUDGET');
+    let kept = -1;
+    const selected = await expandHead({ labels, settings, seed: SELECTION_SEED }, base, data, { onKeptEpoch: (epoch) => (kept = epoch) });
+    // The same training ended after each epoch: what the run would finish with there.
+    const endedAt = [];
+    for (let last = 0; last <= epochs; last++) endedAt.push(await expandHead({ labels, settings: { ...settings, epochs: last, epochSelection: 'LAST' }, seed: SELECTION_SEED }, base, data));
+    const scores = endedAt.map((run) => outcomeMetrics(run.outcomes!.validation).newAccuracy!);
+    assert.equal(kept, scores.lastIndexOf(Math.max(...scores)), `kept epoch ${kept} of scores ${scores}`);
+    assert.ok(kept < epochs, `scores ${scores}: this scenario must have its best epoch before the last, or LAST would pass too`);
+    const { trainSeconds: _a, ...finalSelected } = selected.final;
+    const { trainSeconds: _b, ...finalEnded } = endedAt[kept].final;
+    assert.deepEqual(finalSelected, finalEnded);
+    assert.deepEqual(selected.model.head, endedAt[kept].model.head);
+    assert.deepEqual((selected.model.encoder as EmbeddingBagEncoder).table, (endedAt[kept].model.encoder as EmbeddingBagEncoder).table);
+    assert.equal(selected.epochs.length, epochs + 1, 'every epoch trains: selection does not stop early');
+  });
+
+  test('BEST_NEW_WITHIN_BUDGET without validation examples of the new label keeps the last epoch, and says so', async () => {
+    const { base, labels, data } = scenario;
+    const oldOnly = { ...data, validation: filterSplit(data.validation, (label) => label < base.labels.length) };
+    const lines: string[] = [];
+    let kept = -1;
+    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, minimumSteps: 0 });
+    await expandHead({ labels, settings, seed: 1 }, base, oldOnly, { log: (line) => lines.push(line), onKeptEpoch: (epoch) => (kept = epoch) });
+    assert.equal(kept, 2);
+    assert.ok(lines.some((line) => line.includes('no validation examples of the new labels')), lines.join('\n'));
+  });
+
+  test('BEST_NEW_WITHIN_BUDGET needs bias calibration and no early stopping; unknown selections are refused', () => {
+    const refuses = (overrides: Parameters<typeof resolveExpansionSettings>[1], message: RegExp) =>
+      assert.throws(
+        () => resolveExpansionSettings('CALIBRATED_REHEARSAL', overrides),
+        (error: unknown) => error instanceof TrainingInputError && error.field === 'epochSelection' && message.test(error.message),
+      );
+    refuses({ biasCalibration: null }, /set biasCalibration too, or use LAST/);
+    refuses({ earlyStoppingPatience: 3 }, /leave earlyStoppingPatience unset, or use LAST/);
+    refuses({ epochSelection: 'BEST' as never }, /must be one of LAST, BEST_NEW_WITHIN_BUDGET/);
+    assert.equal(resolveExpansionSettings('CALIBRATED_REHEARSAL', { biasCalibration: null, epochSelection: 'LAST' }).epochSelection, 'LAST');
   });
 });

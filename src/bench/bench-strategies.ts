@@ -13,10 +13,12 @@ export interface BenchStrategy {
  */
 const REMOVALS: ReadonlyArray<{ part: string; uses: (preset: PresetName) => boolean; overrides: ExpansionOverrides }> = [
   { part: 'encoder training', uses: (p) => PRESETS[p].trainable === 'NEW_ROWS_AND_ENCODER', overrides: { trainable: 'NEW_ROWS' } },
-  { part: 'bias calibration', uses: (p) => PRESETS[p].biasCalibration !== null, overrides: { biasCalibration: null } },
+  // Epoch selection scores epochs after calibration, so it goes with it.
+  { part: 'bias calibration', uses: (p) => PRESETS[p].biasCalibration !== null, overrides: { biasCalibration: null, epochSelection: 'LAST' } },
   { part: 'balancing', uses: (p) => PRESETS[p].balanceNewLabels, overrides: { balanceNewLabels: false } },
   { part: 'rate scaling', uses: (p) => PRESETS[p].scaleEncoderRateBySteps, overrides: { scaleEncoderRateBySteps: false } },
   { part: 'minimum steps', uses: (p) => PRESETS[p].minimumSteps > 0, overrides: { minimumSteps: 0 } },
+  { part: 'epoch selection', uses: (p) => PRESETS[p].epochSelection !== 'LAST', overrides: { epochSelection: 'LAST' } },
   { part: 'distillation', uses: (p) => PRESETS[p].distillation !== null, overrides: { distillation: null } },
   { part: 'token dropout', uses: (p) => PRESETS[p].tokenDropout > 0, overrides: { tokenDropout: 0 } },
   { part: 'rehearsal', uses: (p) => PRESETS[p].rehearsal !== 0 && PRESETS[p].rehearsal !== 'ALL', overrides: { rehearsal: 0, balanceNewLabels: false } },

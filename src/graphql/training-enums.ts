@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import {
+  EPOCH_SELECTIONS,
   EXEMPLAR_SELECTIONS,
   HEAD_INITS,
   LEARNING_RATE_SCHEDULE_DESCRIPTIONS,
@@ -22,4 +23,5 @@ export const Preset = describedEnum(PRESET_DESCRIPTIONS, 'Preset', 'Named head-e
 export const HeadInitEnum = describedEnum(HEAD_INITS, 'HeadInit', 'How appended head rows start.');
 export const TrainableEnum = describedEnum(TRAINABLES, 'Trainable', 'Which parameters a head expansion updates.');
 export const ExemplarSelectionEnum = describedEnum(EXEMPLAR_SELECTIONS, 'ExemplarSelection', 'How rehearsal picks old-label examples.');
+export const EpochSelectionEnum = describedEnum(EPOCH_SELECTIONS, 'EpochSelection', "Which epoch's weights a head expansion keeps.");
 export const LearningRateScheduleEnum = describedEnum(LEARNING_RATE_SCHEDULE_DESCRIPTIONS, 'LearningRateSchedule', 'How learning rates change over a training.');

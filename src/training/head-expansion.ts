@@ -177,28 +177,41 @@ async function expand(
       tokens: encoderTraining ? tokensOf(trainRows.map((row) => encoderTraining.data.train.texts[row])) : undefined,
       baseOldLogits: gatherRows(baseTrainLogits, oldCount, trainRows),
     };
+    const oldValidationRows = rowsWhere(validation.labels, (label) => label < oldCount);
+    const newValidationRows = rowsWhere(validation.labels, (label) => label >= oldCount);
+    const validationFeatures = () => (evaluationTokens ? model.encode(evaluationTokens.validation) : validation.features);
     /**
-     * Calibrated on the validation split's old-label examples: training never saw them, and neither
-     * did the base model, whereas old training examples the base model fitted would understate
-     * what the new rows take from the old labels.
+     * The steps after training, on a trained head and the validation features under its encoder.
+     * Calibration measures on the validation split's old-label examples: training never saw them,
+     * and neither did the base model, whereas old training examples the base model fitted would
+     * understate what the new rows take from the old labels.
      */
-    const calibrate = (aligned: LinearHead) => {
-      const rows = rowsWhere(validation.labels, (label) => label < oldCount);
-      const features = encoderTraining ? model.encode(tokensOf(rows.map((row) => encoderTraining.data.validation.texts[row]))) : gatherRows(validation.features, dim, rows);
+    const finish = (trainedHead: LinearHead, features: Float32Array) => {
+      const aligned = settings.weightAligning ? alignNewRows(trainedHead, oldCount) : trainedHead;
+      if (settings.biasCalibration === null) return aligned;
       const examples = {
-        logits: headLogits(features, aligned),
-        labels: Int32Array.from(rows, (row) => validation.labels[row]),
-        baseCorrect: rows.map((row) => basePredicted.validation[row] === validation.labels[row]),
+        logits: headLogits(gatherRows(features, dim, oldValidationRows), aligned),
+        labels: Int32Array.from(oldValidationRows, (row) => validation.labels[row]),
+        baseCorrect: oldValidationRows.map((row) => basePredicted.validation[row] === validation.labels[row]),
       };
-      return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration!);
+      return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration);
+    };
+    // The old labels are held to the budget by calibration at every epoch, so the epoch to keep is
+    // the one that learned the new labels best under it: how long to train then follows the data.
+    const selectsEpoch = settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && newValidationRows.length > 0;
+    if (settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && !selectsEpoch) options.log?.('no validation examples of the new labels: keeping the last epoch');
+    const newLabelAccuracyFinished = () => {
+      const features = validationFeatures();
+      const head = finish(model.exportHead(), features);
+      const predicted = argmaxRows(headLogits(gatherRows(features, dim, newValidationRows), head), newValidationRows.length, spec.labelCount);
+      return newValidationRows.filter((row, i) => predicted[i] === validation.labels[row]).length / newValidationRows.length;
     };
 
     const epochs = settings.epochs === 0 ? 0 : Math.max(settings.epochs, Math.ceil(settings.minimumSteps / stepsPerPass));
-    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options);
+    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options, selectsEpoch ? { score: newLabelAccuracyFinished } : null);
 
     const trained = model.export();
-    const aligned = settings.weightAligning ? alignNewRows(trained.head, oldCount) : trained.head;
-    const head = settings.biasCalibration === null ? aligned : calibrate(aligned);
+    const head = settings.weightAligning || settings.biasCalibration !== null ? finish(trained.head, validationFeatures()) : trained.head;
     const scorer = head === trained.head ? model : headScorer(head);
     const { perLabelAccuracy, validationAccuracy: _validation, predicted, ...metrics } = measureWith(scorer, true);
     const outcomes = {

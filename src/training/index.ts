@@ -43,10 +43,10 @@ export { describeRecommendation, pickStrategy, recommend } from './recommendatio
 export type { Recommendation, StrategyOutcomes, StrategyScore } from './recommendation.js';
 export type { Classifier, Encoder, EncoderConfig, LinearHead } from './model.js';
 export { exportHeadSafetensors, importHeadSafetensors } from './safetensors.js';
-export { DEFAULT_OPTIMISATION, EXEMPLAR_SELECTIONS, HEAD_INITS, PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS, resolveExpansionSettings, TRAINABLES } from './settings.js';
+export { DEFAULT_OPTIMISATION, EPOCH_SELECTIONS, EXEMPLAR_SELECTIONS, HEAD_INITS, PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS, resolveExpansionSettings, TRAINABLES } from './settings.js';
 export { bootstrapIntervals, INTERVAL_METRICS, mean, outcomeMeans, pairedComparison, spread } from './statistics.js';
 export type { Interval, IntervalMetric, IntervalMetrics, OutcomeRun, PairedComparison, PairedDifference } from './statistics.js';
-export type { ExemplarSelection, ExpansionOverrides, ExpansionSettings, HeadInit, PresetName, Trainable } from './settings.js';
+export type { EpochSelection, ExemplarSelection, ExpansionOverrides, ExpansionSettings, HeadInit, PresetName, Trainable } from './settings.js';
 export { LEARNING_RATE_SCHEDULE_DESCRIPTIONS, LEARNING_RATE_SCHEDULES } from './train-loop.js';
 export type { LearningRateSchedule, TrainingHooks } from './train-loop.js';
 export { TrainingThread } from './training-thread.js';

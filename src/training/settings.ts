@@ -34,6 +34,14 @@ export const EXEMPLAR_SELECTIONS = {
 /** How rehearsal exemplars of old labels are chosen. */
 export type ExemplarSelection = keyof typeof EXEMPLAR_SELECTIONS;
 
+export const EPOCH_SELECTIONS = {
+  LAST: 'The last epoch trained (with earlyStoppingPatience: the one with the best validation accuracy).',
+  BEST_NEW_WITHIN_BUDGET:
+    "After every epoch the model is finished as the run would finish it there (weight aligning, bias calibration) and scored on the validation split's new-label examples; the epoch that scores highest is kept, the later one on ties. Needs biasCalibration, which holds the old labels to the budget at every epoch.",
+} as const;
+/** Which epoch's weights a head expansion keeps. */
+export type EpochSelection = keyof typeof EPOCH_SELECTIONS;
+
 /** Whether the encoder trains under `trainable`. */
 export function trainsEncoder(trainable: Trainable): boolean {
   return trainable === 'FULL_MODEL' || trainable === 'NEW_ROWS_AND_ENCODER';
@@ -97,6 +105,7 @@ export interface ExpansionSettings {
   batchSize: number;
   /** Stop when validation accuracy has not improved for this many epochs, keeping the best epoch. */
   earlyStoppingPatience: number | null;
+  epochSelection: EpochSelection;
 }
 
 
@@ -115,6 +124,7 @@ export const DEFAULT_OPTIMISATION = {
   headWeightDecay: 0,
   batchSize: 32,
   earlyStoppingPatience: null,
+  epochSelection: 'LAST',
 } as const satisfies Partial<ExpansionSettings>;
 
 /**
@@ -159,8 +169,12 @@ const DISTILLATION = { temperature: 2, weight: 1 } as const;
  * (0.0036 on CLINC150's 47 steps, 0.0144 on SNIPS's 3), and at least 60 steps (SNIPS's 70
  * examples get 20 passes, CLINC150's 1,500 keep 10). At one unscaled rate, the rate that lets
  * SNIPS's 70 examples teach the encoder the new label makes CLINC150's 1,500 drift; 20 passes
- * everywhere cost CLINC150 new-label accuracy. Token dropout and herding gained nothing; hard
- * negatives (NEAREST_NEW) cut SNIPS's forgetting and cost CLINC150 new-label accuracy.
+ * everywhere cost CLINC150 new-label accuracy. Keeping the epoch with the best calibrated
+ * validation new-label accuracy, scored on half the validation examples and measured on the other
+ * half, gained on both sets (SNIPS 0.862 -> 0.893, CLINC150 0.947 -> 0.953): where the encoder
+ * overshoots on one draw of ten examples, the run goes back to where it had not. Token dropout
+ * and herding gained nothing; hard negatives (NEAREST_NEW) cut SNIPS's forgetting and cost
+ * CLINC150 new-label accuracy.
  */
 const CALIBRATED_REHEARSAL_PER_LABEL = 10;
 
@@ -200,7 +214,8 @@ const PRESET_CATALOGUE = {
   CALIBRATED_REHEARSAL: {
     description:
       `Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and ${CALIBRATED_REHEARSAL_PER_LABEL} stored examples per old label, ` +
-      "with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's.",
+      "with distillation to the base model's old outputs; the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's, " +
+      'and of the epochs so calibrated the run keeps the one with the best validation new-label accuracy.',
     settings: {
       ...DEFAULT_OPTIMISATION,
       ...NO_EXTRAS,
@@ -212,6 +227,7 @@ const PRESET_CATALOGUE = {
       scaleEncoderRateBySteps: true,
       minimumSteps: 60,
       biasCalibration: 0.01,
+      epochSelection: 'BEST_NEW_WITHIN_BUDGET',
     },
   },
   FULL_FINE_TUNE: {
@@ -238,6 +254,7 @@ function mapPresets<T>(of: (preset: PresetDefinition) => T): Record<PresetName, 
 const INITS = Object.keys(HEAD_INITS) as HeadInit[];
 const TRAINABLE_VALUES = Object.keys(TRAINABLES) as Trainable[];
 const SELECTIONS = Object.keys(EXEMPLAR_SELECTIONS) as ExemplarSelection[];
+const EPOCH_SELECTION_VALUES = Object.keys(EPOCH_SELECTIONS) as EpochSelection[];
 
 export type ExpansionOverrides = Partial<ExpansionSettings>;
 
@@ -285,6 +302,15 @@ export function resolveExpansionSettings(
   }
   checkInteger('batchSize', settings.batchSize, 1, 65_536);
   if (settings.earlyStoppingPatience !== null) checkInteger('earlyStoppingPatience', settings.earlyStoppingPatience, 1, 1000);
+  checkOneOf('epochSelection', settings.epochSelection, EPOCH_SELECTION_VALUES);
+  if (settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET') {
+    if (settings.biasCalibration === null) {
+      throw new TrainingInputError('epochSelection', 'BEST_NEW_WITHIN_BUDGET scores each epoch after bias calibration, which keeps the old labels within budget: set biasCalibration too, or use LAST');
+    }
+    if (settings.earlyStoppingPatience !== null) {
+      throw new TrainingInputError('epochSelection', 'earlyStoppingPatience and BEST_NEW_WITHIN_BUDGET both choose the epoch to keep: leave earlyStoppingPatience unset, or use LAST');
+    }
+  }
   if (settings.biasCalibration !== null && !(settings.biasCalibration >= 0 && settings.biasCalibration < 1)) {
     throw new TrainingInputError('biasCalibration', `biasCalibration must be a share of old examples from 0 up to (not including) 1; got ${settings.biasCalibration}`);
   }

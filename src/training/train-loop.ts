@@ -59,6 +59,15 @@ export interface LoopResult {
   keptEpoch: number;
 }
 
+/**
+ * Keeping the best epoch by a score other than validation accuracy: every epoch is trained (no
+ * early stopping) and the one that scores highest kept, the later one on ties.
+ */
+export interface EpochScore {
+  /** The model as it is now, scored; higher is better. */
+  score(): number;
+}
+
 /** Optimisation steps one pass over `count` examples makes: the last batch may be short. */
 export function stepsPerEpoch(count: number, batchSize: number): number {
   return Math.ceil(count / batchSize);
@@ -66,7 +75,8 @@ export function stepsPerEpoch(count: number, batchSize: number): number {
 
 /**
  * The training loop: seeded shuffling, one optimisation step per batch, a report per epoch,
- * early stopping on validation accuracy. `measure` evaluates the model as it is at that moment.
+ * early stopping on validation accuracy, or the best epoch by `epochScore`. `measure` evaluates
+ * the model as it is at that moment.
  */
 export async function trainLoop(
   model: TrainableModel,
@@ -74,6 +84,7 @@ export async function trainLoop(
   measure: (withValidation: boolean) => Measurement,
   settings: LoopSettings,
   hooks: TrainingHooks,
+  epochScore: EpochScore | null = null,
 ): Promise<LoopResult> {
   const random = new Random(settings.seed).fork('batch order');
   const count = examples.labels.length;
@@ -81,7 +92,7 @@ export async function trainLoop(
   const batches = stepsPerEpoch(count, settings.batchSize);
   const schedule = settings.learningRateSchedule ?? 'CONSTANT';
   const epochs: EpochMetrics[] = [];
-  let best: { accuracy: number; epoch: number; snapshot: Snapshot | null } = { accuracy: -Infinity, epoch: 0, snapshot: null };
+  let best: { score: number; epoch: number; snapshot: Snapshot | null } = { score: -Infinity, epoch: 0, snapshot: null };
   let trainSeconds = 0;
   let stepsDone = 0;
   let lastYield = performance.now();
@@ -95,9 +106,10 @@ export async function trainLoop(
   };
 
   const initialValidation = await report(0, model.meanLoss(examples, settings.batchSize), 0);
-  const earlyStopping = settings.earlyStoppingPatience !== null && initialValidation !== null;
-  if (settings.earlyStoppingPatience !== null && !earlyStopping) hooks.log?.('no validation examples: early stopping is off');
-  if (earlyStopping) best = { accuracy: initialValidation, epoch: 0, snapshot: model.snapshot() };
+  const earlyStopping = epochScore === null && settings.earlyStoppingPatience !== null && initialValidation !== null;
+  if (epochScore === null && settings.earlyStoppingPatience !== null && !earlyStopping) hooks.log?.('no validation examples: early stopping is off');
+  if (earlyStopping) best = { score: initialValidation, epoch: 0, snapshot: model.snapshot() };
+  if (epochScore) best = { score: epochScore.score(), epoch: 0, snapshot: model.snapshot() };
 
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
     random.shuffle(order);
@@ -128,9 +140,12 @@ export async function trainLoop(
     trainSeconds += seconds;
     const validation = await report(epoch, meanLoss, seconds);
 
-    if (earlyStopping) {
-      if (validation! > best.accuracy) {
-        best = { accuracy: validation!, epoch, snapshot: model.snapshot() };
+    if (epochScore) {
+      const score = epochScore.score();
+      if (score >= best.score) best = { score, epoch, snapshot: model.snapshot() };
+    } else if (earlyStopping) {
+      if (validation! > best.score) {
+        best = { score: validation!, epoch, snapshot: model.snapshot() };
       } else if (epoch - best.epoch >= settings.earlyStoppingPatience!) {
         hooks.log?.(`early stopping after epoch ${epoch}: validation accuracy last improved at epoch ${best.epoch}`);
         break;

@@ -165,11 +165,16 @@ export class TrainableModel implements Scorer {
 
   /** The head in PyTorch layout, and the trained encoder (null when the encoder was frozen). */
   export(): { encoder: Encoder | null; head: LinearHead } {
+    return { encoder: this.encoder?.export() ?? null, head: this.exportHead() };
+  }
+
+  /** The head alone in PyTorch layout, as it is now. */
+  exportHead(): LinearHead {
     const { weight, bias } = this.wholeHead();
     const rows = weight.transpose();
     const head = { dim: this.dim, weight: rows.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array };
     tf.dispose(this.frozenOld ? [rows, weight, bias] : [rows]);
-    return { encoder: this.encoder?.export() ?? null, head };
+    return head;
   }
 
   /** Old rows and encoder frozen: the old logits are the base model's, whatever the step. */

@@ -38,6 +38,7 @@ export const strategyInput = withOneHostileField(
     balanceNewLabels: fc.boolean(),
     scaleEncoderRateBySteps: fc.boolean(),
     minimumSteps: fc.integer({ min: 0, max: 200 }),
+    epochSelection: fc.constantFrom('LAST', 'BEST_NEW_WITHIN_BUDGET'),
     headWeightDecay: fc.double({ min: 0, max: 1, noNaN: true }),
     ...OPTIMISATION,
   },
@@ -55,6 +56,7 @@ export const strategyInput = withOneHostileField(
     balanceNewLabels: fc.constantFrom(0, 'true'),
     scaleEncoderRateBySteps: fc.constantFrom(1, 'yes'),
     minimumSteps: hostileNumber,
+    epochSelection: hostileEnumValue,
     ...HOSTILE_OPTIMISATION,
   },
 );

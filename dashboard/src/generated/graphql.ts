@@ -12,6 +12,15 @@ export type DistillationInput = {
   weight: number;
 };
 
+/** Which epoch's weights a head expansion keeps. */
+export const EpochSelection = {
+  /** After every epoch the model is finished as the run would finish it there (weight aligning, bias calibration) and scored on the validation split's new-label examples; the epoch that scores highest is kept, the later one on ties. Needs biasCalibration, which holds the old labels to the budget at every epoch. */
+  BestNewWithinBudget: 'BEST_NEW_WITHIN_BUDGET',
+  /** The last epoch trained (with earlyStoppingPatience: the one with the best validation accuracy). */
+  Last: 'LAST'
+} as const;
+
+export type EpochSelection = typeof EpochSelection[keyof typeof EpochSelection];
 /** How rehearsal picks old-label examples. */
 export const ExemplarSelection = {
   /** iCaRL herding: each pick brings the picked examples' mean feature closest to the label's. */
@@ -78,7 +87,7 @@ export const LearningRateSchedule = {
 export type LearningRateSchedule = typeof LearningRateSchedule[keyof typeof LearningRateSchedule];
 /** Named head-expansion strategies, shared with the benchmarks. Any axis can be overridden in StrategyInput. */
 export const Preset = {
-  /** Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; then the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's. */
+  /** Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's, and of the epochs so calibrated the run keeps the one with the best validation new-label accuracy. */
   CalibratedRehearsal: 'CALIBRATED_REHEARSAL',
   /** The same random rows, trained with old rows and bias frozen: does freezing alone fix it? */
   FrozenOldRows: 'FROZEN_OLD_ROWS',
@@ -141,6 +150,8 @@ export type StrategyInput = {
   encoderLayers?: number | null | undefined;
   /** Learning rate of the encoder when it trains (FULL_MODEL, NEW_ROWS_AND_ENCODER): the embedding table's Adam, or BERT's AdamW (default 5e-5 on BERT); finite, above 0. */
   encoderLearningRate?: number | null | undefined;
+  /** Which epoch's weights the run keeps (default LAST; BEST_NEW_WITHIN_BUDGET in CALIBRATED_REHEARSAL, which needs biasCalibration and no earlyStoppingPatience). */
+  epochSelection?: EpochSelection | null | undefined;
   /** Passes over the training data: 1 to 1000. */
   epochs?: number | null | undefined;
   /** How rehearsal examples are picked. */

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import type { ExemplarSelection, HeadInit, LearningRateSchedule, PresetName, Trainable } from '../../training/index.js';
-import { ExemplarSelectionEnum, HeadInitEnum, LearningRateScheduleEnum, Preset, TrainableEnum } from '../training-enums.js';
+import type { EpochSelection, ExemplarSelection, HeadInit, LearningRateSchedule, PresetName, Trainable } from '../../training/index.js';
+import { EpochSelectionEnum, ExemplarSelectionEnum, HeadInitEnum, LearningRateScheduleEnum, Preset, TrainableEnum } from '../training-enums.js';
 
 @InputType('EncoderOptions', { description: 'Shape of a base model\'s encoder; omitted fields take the defaults.' })
 export class EncoderOptionsInput {
@@ -161,6 +161,12 @@ export class StrategyInput {
 
   @Field(() => Int, { nullable: true, description: 'Stop after this many epochs without a better validation accuracy, keeping the best.' })
   earlyStoppingPatience?: number | null;
+
+  @Field(() => EpochSelectionEnum, {
+    nullable: true,
+    description: "Which epoch's weights the run keeps (default LAST; BEST_NEW_WITHIN_BUDGET in CALIBRATED_REHEARSAL, which needs biasCalibration and no earlyStoppingPatience).",
+  })
+  epochSelection?: EpochSelection | null;
 }
 
 @InputType('LaunchHeadExpansionInput', { description: 'Strategies to run side by side on an experiment, each once per seed.' })

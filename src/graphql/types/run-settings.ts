@@ -1,8 +1,8 @@
 import { createUnionType, Field, Float, Int, ObjectType } from 'type-graphql';
 import { Run, RunKind } from '../../entities/index.js';
 import type { StoredStrategySettings } from '../../services/setting-differences.js';
-import type { BaseTrainingSettings, ExemplarSelection, ExpansionSettings, HeadInit, LearningRateSchedule, PresetName, Trainable } from '../../training/index.js';
-import { ExemplarSelectionEnum, HeadInitEnum, LearningRateScheduleEnum, Preset, TrainableEnum } from '../training-enums.js';
+import type { BaseTrainingSettings, EpochSelection, ExemplarSelection, ExpansionSettings, HeadInit, LearningRateSchedule, PresetName, Trainable } from '../../training/index.js';
+import { EpochSelectionEnum, ExemplarSelectionEnum, HeadInitEnum, LearningRateScheduleEnum, Preset, TrainableEnum } from '../training-enums.js';
 
 /*
  * The settings a run used, typed. Each class implements the engine's settings interface, so a
@@ -104,6 +104,9 @@ export class StrategySettingsObject implements Omit<ExpansionSettings, 'rehearsa
 
   @Field(() => Int, { nullable: true, description: 'Epochs without a better validation accuracy before training stops, keeping the best; null: off.' })
   earlyStoppingPatience: number | null;
+
+  @Field(() => EpochSelectionEnum, { description: "Which epoch's weights the run keeps." })
+  epochSelection: EpochSelection;
 }
 
 @ObjectType('BaseTrainingSettings', { description: 'A base training\'s fully resolved settings: encoder shape and optimisation.' })

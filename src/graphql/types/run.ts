@@ -26,7 +26,7 @@ export class RunObject {
   @Field(() => Int, {
     nullable: true,
     description:
-      'The epoch whose weights the output checkpoint holds: with earlyStoppingPatience, the epoch of best validation accuracy (0 is the model before training); otherwise the last. finalMetrics measure that model (after weight aligning, for strategies that align). Null until the run succeeds.',
+      'The epoch whose weights the output checkpoint holds: with earlyStoppingPatience, the epoch of best validation accuracy (0 is the model before training); with epochSelection BEST_NEW_WITHIN_BUDGET, the epoch of best calibrated validation new-label accuracy; otherwise the last. finalMetrics measure that model (after weight aligning and bias calibration, for strategies that use them). Null until the run succeeds.',
   })
   keptEpoch: number | null;
 

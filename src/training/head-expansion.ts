@@ -196,19 +196,25 @@ async function expand(
       };
       return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration);
     };
-    // The old labels are held to the budget by calibration at every epoch, so the epoch to keep is
-    // the one that learned the new labels best under it: how long to train then follows the data.
+    // Calibration holds the old labels to the budget at every epoch, so the epoch to keep is the one
+    // that learned the new labels best under it: how long to train then follows the data. Where the
+    // encoder's drift alone costs more than the budget, calibration can only cap what the new rows
+    // take, so such an epoch ranks below every epoch within the budget (epoch 0, the untouched
+    // encoder, always is), by what it loses.
     const selectsEpoch = settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && newValidationRows.length > 0;
     if (settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && !selectsEpoch) options.log?.('no validation examples of the new labels: keeping the last epoch');
-    const newLabelAccuracyFinished = () => {
+    const baseRightOld = oldValidationRows.filter((row) => basePredicted.validation[row] === validation.labels[row]).length;
+    const newAccuracyWithinBudget = () => {
       const features = validationFeatures();
-      const head = finish(model.exportHead(), features);
-      const predicted = argmaxRows(headLogits(gatherRows(features, dim, newValidationRows), head), newValidationRows.length, spec.labelCount);
-      return newValidationRows.filter((row, i) => predicted[i] === validation.labels[row]).length / newValidationRows.length;
+      const predicted = argmaxRows(headLogits(features, finish(model.exportHead(), features)), validation.labels.length, spec.labelCount);
+      const right = (row: number) => predicted[row] === validation.labels[row];
+      const lost = baseRightOld - oldValidationRows.filter(right).length;
+      if (lost > Math.floor(settings.biasCalibration! * oldValidationRows.length)) return -1 - lost / oldValidationRows.length;
+      return newValidationRows.filter(right).length / newValidationRows.length;
     };
 
     const epochs = settings.epochs === 0 ? 0 : Math.max(settings.epochs, Math.ceil(settings.minimumSteps / stepsPerPass));
-    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options, selectsEpoch ? { score: newLabelAccuracyFinished } : null);
+    const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options, selectsEpoch ? { score: newAccuracyWithinBudget } : null);
 
     const trained = model.export();
     const head = settings.weightAligning || settings.biasCalibration !== null ? finish(trained.head, validationFeatures()) : trained.head;

@@ -154,8 +154,9 @@ async function expand(
     const tokensOf = (texts: readonly string[]) => tokenizeTexts(encoderTraining!.encoder, texts);
     const evaluationTokens = encoderTraining && { validation: tokensOf(encoderTraining.data.validation.texts), test: tokensOf(encoderTraining.data.test.texts) };
     const reference = { oldAccuracy: baseOldAccuracy, oldLogits: baseTestLogits };
-    // While the encoder trains, features change with it: each measurement encodes again.
-    const measureWith = (scorer: Scorer, withValidation: boolean) =>
+    // While the encoder trains, features change with it: each measurement encodes again, unless
+    // given the validation split as the encoder now encodes it.
+    const measureWith = (scorer: Scorer, withValidation: boolean, encodedValidation?: Float32Array) =>
       measure(
         scorer,
         {
@@ -163,7 +164,7 @@ async function expand(
             ? { labels: test.labels, features: () => model.encode(evaluationTokens.test) }
             : { labels: test.labels, features: () => test.features, baseOldLogits: baseTestLogits },
           validation: evaluationTokens
-            ? { labels: validation.labels, features: () => model.encode(evaluationTokens.validation) }
+            ? { labels: validation.labels, features: () => encodedValidation ?? model.encode(evaluationTokens.validation) }
             : { labels: validation.labels, features: () => validation.features, baseOldLogits: baseValidationLogits },
         },
         oldCount,
@@ -217,9 +218,10 @@ async function expand(
     const loop = await trainLoop(model, examples, (withValidation) => measureWith(model, withValidation), { ...settings, epochs, seed: spec.seed }, options, selectsEpoch ? { score: newAccuracyWithinBudget } : null);
 
     const trained = model.export();
-    const head = settings.weightAligning || settings.biasCalibration !== null ? finish(trained.head, validationFeatures()) : trained.head;
+    const finalValidation = settings.weightAligning || settings.biasCalibration !== null ? validationFeatures() : undefined;
+    const head = finalValidation ? finish(trained.head, finalValidation) : trained.head;
     const scorer = head === trained.head ? model : headScorer(head);
-    const { perLabelAccuracy, validationAccuracy: _validation, predicted, ...metrics } = measureWith(scorer, true);
+    const { perLabelAccuracy, validationAccuracy: _validation, predicted, ...metrics } = measureWith(scorer, true, finalValidation);
     const outcomes = {
       test: splitOutcomes({ labels: test.labels, predicted: predicted.test, basePredicted: basePredicted.test }, oldCount),
       validation: splitOutcomes({ labels: validation.labels, predicted: predicted.validation!, basePredicted: basePredicted.validation }, oldCount),

@@ -181,6 +181,10 @@ async function expand(
     const oldValidationRows = rowsWhere(validation.labels, (label) => label < oldCount);
     const newValidationRows = rowsWhere(validation.labels, (label) => label >= oldCount);
     const validationFeatures = () => (evaluationTokens ? model.encode(evaluationTokens.validation) : validation.features);
+    const oldValidation = {
+      labels: Int32Array.from(oldValidationRows, (row) => validation.labels[row]),
+      baseCorrect: oldValidationRows.map((row) => basePredicted.validation[row] === validation.labels[row]),
+    };
     /**
      * The steps after training, on a trained head and the validation features under its encoder.
      * Calibration measures on the validation split's old-label examples: training never saw them,
@@ -190,11 +194,7 @@ async function expand(
     const finish = (trainedHead: LinearHead, features: Float32Array) => {
       const aligned = settings.weightAligning ? alignNewRows(trainedHead, oldCount) : trainedHead;
       if (settings.biasCalibration === null) return aligned;
-      const examples = {
-        logits: headLogits(gatherRows(features, dim, oldValidationRows), aligned),
-        labels: Int32Array.from(oldValidationRows, (row) => validation.labels[row]),
-        baseCorrect: oldValidationRows.map((row) => basePredicted.validation[row] === validation.labels[row]),
-      };
+      const examples = { logits: headLogits(gatherRows(features, dim, oldValidationRows), aligned), ...oldValidation };
       return calibrateNewBiases(aligned, oldCount, examples, settings.biasCalibration);
     };
     // Calibration holds the old labels to the budget at every epoch, so the epoch to keep is the one
@@ -204,7 +204,7 @@ async function expand(
     // encoder, always is), by what it loses.
     const selectsEpoch = settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && newValidationRows.length > 0;
     if (settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && !selectsEpoch) options.log?.('no validation examples of the new labels: keeping the last epoch');
-    const baseRightOld = oldValidationRows.filter((row) => basePredicted.validation[row] === validation.labels[row]).length;
+    const baseRightOld = oldValidation.baseCorrect.filter(Boolean).length;
     const newAccuracyWithinBudget = () => {
       const features = validationFeatures();
       const predicted = argmaxRows(headLogits(features, finish(model.exportHead(), features)), validation.labels.length, spec.labelCount);

@@ -41,6 +41,8 @@ describe('launching runs rejects bad input with a code, the field, and nothing w
     ['negative rehearsal', { rehearsalPerLabel: -1 }, 'input.strategies[0].rehearsal'],
     ['a zero distillation temperature', { distillation: { temperature: 0, weight: 1 } }, 'input.strategies[0].distillation.temperature'],
     ['early stopping patience 0', { earlyStoppingPatience: 0 }, 'input.strategies[0].earlyStoppingPatience'],
+    ['epoch selection by the calibrated score but no calibration', { preset: 'IMPRINT_FROZEN', epochSelection: 'BEST_NEW_WITHIN_BUDGET' }, 'input.strategies[0].epochSelection'],
+    ["CALIBRATED_REHEARSAL's calibration turned off and its epoch selection kept", { preset: 'CALIBRATED_REHEARSAL', biasCalibration: null }, 'input.strategies[0].epochSelection'],
   ];
   for (const [name, strategy, field] of strategyCases) {
     test(`a strategy with ${name}`, async () => {

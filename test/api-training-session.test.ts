@@ -235,4 +235,30 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     const accuracy = predict.filter((p: { labels: Array<{ label: string }> }, i: number) => p.labels[0].label === examples[i].label).length / examples.length;
     assert.ok(Math.abs(accuracy - run.epochs[run.keptEpoch].overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}; epochs: ${JSON.stringify(run.epochs)}`);
   });
+
+  test('a CALIBRATED_REHEARSAL run trains every epoch, keeps one, and its stored checkpoint predicts as its final metrics say', async () => {
+    const { launchHeadExpansion } = await server.ok(`mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id } }`, {
+      input: { experimentId, strategies: [{ preset: 'CALIBRATED_REHEARSAL', epochs: 4, minimumSteps: 0 }] },
+    });
+    const runId = launchHeadExpansion[0].id;
+    await waitForRun(server, runId, ['SUCCEEDED', 'FAILED']);
+    const { run } = await server.ok(
+      `query($id: ID!) { run(id: $id) { status keptEpoch epochs { epoch } settings { ... on StrategySettings { epochSelection } } finalMetrics { overallAccuracy } outputCheckpoint { id } } }`,
+      { id: runId },
+    );
+    assert.equal(run.status, 'SUCCEEDED');
+    assert.equal(run.settings.epochSelection, 'BEST_NEW_WITHIN_BUDGET');
+    assert.deepEqual(run.epochs.map((epoch: { epoch: number }) => epoch.epoch), [0, 1, 2, 3, 4], 'selection does not stop early');
+    assert.ok(Number.isInteger(run.keptEpoch) && run.keptEpoch >= 0 && run.keptEpoch <= 4, `kept epoch ${run.keptEpoch}`);
+
+    const { dataset } = await server.ok(`query($id: ID!) { dataset(id: $id) { examples(filter: { split: TEST }, first: 100) { totalCount nodes { text label } } } }`, { id: datasetId });
+    assert.equal(dataset.examples.nodes.length, dataset.examples.totalCount);
+    const examples = dataset.examples.nodes as Array<{ text: string; label: string }>;
+    const { predict } = await server.ok(`query($id: ID!, $texts: [String!]!) { predict(checkpointId: $id, texts: $texts, topK: 1) { labels { label } } }`, {
+      id: run.outputCheckpoint.id,
+      texts: examples.map((example) => example.text),
+    });
+    const accuracy = predict.filter((p: { labels: Array<{ label: string }> }, i: number) => p.labels[0].label === examples[i].label).length / examples.length;
+    assert.ok(Math.abs(accuracy - run.finalMetrics.overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}, finalMetrics ${run.finalMetrics.overallAccuracy}`);
+  });
 });

@@ -213,35 +213,42 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     assert.equal(bad.errors?.[0].extensions?.field, 'topK');
   });
 
-  test('an early-stopped run says which epoch it kept, and its stored checkpoint predicts as that epoch measured', async () => {
+  /** Launches one run of `strategy` on the experiment and waits until it has ended. */
+  async function runToEnd(strategy: Record<string, unknown>): Promise<string> {
     const { launchHeadExpansion } = await server.ok(`mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id } }`, {
-      input: { experimentId, strategies: [{ preset: 'ORIGINAL_RECIPE', epochs: 40, earlyStoppingPatience: 2 }] },
+      input: { experimentId, strategies: [strategy] },
     });
-    const runId = launchHeadExpansion[0].id;
+    const runId = launchHeadExpansion[0].id as string;
     await waitForRun(server, runId, ['SUCCEEDED', 'FAILED']);
+    return runId;
+  }
+
+  /** The checkpoint's accuracy on the dataset's test split, from the API's own predictions. */
+  async function testAccuracyThroughPredict(checkpointId: string): Promise<number> {
+    const { dataset } = await server.ok(`query($id: ID!) { dataset(id: $id) { examples(filter: { split: TEST }, first: 100) { totalCount nodes { text label } } } }`, { id: datasetId });
+    assert.equal(dataset.examples.nodes.length, dataset.examples.totalCount);
+    const examples = dataset.examples.nodes as Array<{ text: string; label: string }>;
+    const { predict } = await server.ok(`query($id: ID!, $texts: [String!]!) { predict(checkpointId: $id, texts: $texts, topK: 1) { labels { label } } }`, {
+      id: checkpointId,
+      texts: examples.map((example) => example.text),
+    });
+    return predict.filter((p: { labels: Array<{ label: string }> }, i: number) => p.labels[0].label === examples[i].label).length / examples.length;
+  }
+
+  test('an early-stopped run says which epoch it kept, and its stored checkpoint predicts as that epoch measured', async () => {
+    const runId = await runToEnd({ preset: 'ORIGINAL_RECIPE', epochs: 40, earlyStoppingPatience: 2 });
     const { run } = await server.ok(`query($id: ID!) { run(id: $id) { status keptEpoch epochs { epoch overallAccuracy } outputCheckpoint { id } } }`, { id: runId });
     assert.equal(run.status, 'SUCCEEDED');
     const last = run.epochs.length - 1;
     assert.ok(last < 40, 'it never stopped early');
     assert.equal(run.keptEpoch, last - 2, 'the kept epoch is the last improvement, two epochs of patience before the end');
 
-    const { dataset } = await server.ok(`query($id: ID!) { dataset(id: $id) { examples(filter: { split: TEST }, first: 100) { totalCount nodes { text label } } } }`, { id: datasetId });
-    assert.equal(dataset.examples.nodes.length, dataset.examples.totalCount);
-    const examples = dataset.examples.nodes as Array<{ text: string; label: string }>;
-    const { predict } = await server.ok(`query($id: ID!, $texts: [String!]!) { predict(checkpointId: $id, texts: $texts, topK: 1) { labels { label } } }`, {
-      id: run.outputCheckpoint.id,
-      texts: examples.map((example) => example.text),
-    });
-    const accuracy = predict.filter((p: { labels: Array<{ label: string }> }, i: number) => p.labels[0].label === examples[i].label).length / examples.length;
+    const accuracy = await testAccuracyThroughPredict(run.outputCheckpoint.id);
     assert.ok(Math.abs(accuracy - run.epochs[run.keptEpoch].overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}; epochs: ${JSON.stringify(run.epochs)}`);
   });
 
   test('a CALIBRATED_REHEARSAL run trains every epoch, keeps one, and its stored checkpoint predicts as its final metrics say', async () => {
-    const { launchHeadExpansion } = await server.ok(`mutation($input: LaunchHeadExpansionInput!) { launchHeadExpansion(input: $input) { id } }`, {
-      input: { experimentId, strategies: [{ preset: 'CALIBRATED_REHEARSAL', epochs: 4, minimumSteps: 0 }] },
-    });
-    const runId = launchHeadExpansion[0].id;
-    await waitForRun(server, runId, ['SUCCEEDED', 'FAILED']);
+    const runId = await runToEnd({ preset: 'CALIBRATED_REHEARSAL', epochs: 4, minimumSteps: 0 });
     const { run } = await server.ok(
       `query($id: ID!) { run(id: $id) { status keptEpoch epochs { epoch } settings { ... on StrategySettings { epochSelection } } finalMetrics { overallAccuracy } outputCheckpoint { id } } }`,
       { id: runId },
@@ -251,14 +258,7 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
     assert.deepEqual(run.epochs.map((epoch: { epoch: number }) => epoch.epoch), [0, 1, 2, 3, 4], 'selection does not stop early');
     assert.ok(Number.isInteger(run.keptEpoch) && run.keptEpoch >= 0 && run.keptEpoch <= 4, `kept epoch ${run.keptEpoch}`);
 
-    const { dataset } = await server.ok(`query($id: ID!) { dataset(id: $id) { examples(filter: { split: TEST }, first: 100) { totalCount nodes { text label } } } }`, { id: datasetId });
-    assert.equal(dataset.examples.nodes.length, dataset.examples.totalCount);
-    const examples = dataset.examples.nodes as Array<{ text: string; label: string }>;
-    const { predict } = await server.ok(`query($id: ID!, $texts: [String!]!) { predict(checkpointId: $id, texts: $texts, topK: 1) { labels { label } } }`, {
-      id: run.outputCheckpoint.id,
-      texts: examples.map((example) => example.text),
-    });
-    const accuracy = predict.filter((p: { labels: Array<{ label: string }> }, i: number) => p.labels[0].label === examples[i].label).length / examples.length;
+    const accuracy = await testAccuracyThroughPredict(run.outputCheckpoint.id);
     assert.ok(Math.abs(accuracy - run.finalMetrics.overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}, finalMetrics ${run.finalMetrics.overallAccuracy}`);
   });
 });

@@ -37,7 +37,7 @@ export function calibrateNewBiases(head: LinearHead, oldCount: number, examples:
   }).sort((a, b) => b.margin - a.margin);
 
   const baseCorrect = Array.from(examples.baseCorrect).filter(Boolean).length;
-  const allowedLoss = Math.floor(maxForgetting * count);
+  const allowedLoss = allowedLosses(maxForgetting, count);
   // Handing back the examples predicted new one by one, from the one the new rows lead on least.
   let correct = margins.filter(({ margin, rightOnceOld }) => margin <= 0 && rightOnceOld).length;
   const firstOld = margins.findIndex(({ margin }) => margin <= 0);
@@ -57,4 +57,9 @@ export function calibrateNewBiases(head: LinearHead, oldCount: number, examples:
   const bias = head.bias.slice();
   for (let j = oldCount; j < labels; j++) bias[j] -= shift;
   return { dim: head.dim, weight: head.weight, bias };
+}
+
+/** How many of `count` examples the base model got right may be lost within `maxForgetting`: the one budget test calibration and epoch selection share. */
+export function allowedLosses(maxForgetting: number, count: number): number {
+  return Math.floor(maxForgetting * count);
 }

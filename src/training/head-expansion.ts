@@ -6,7 +6,7 @@ import { EpochMetrics, headScorer, measure, Scorer } from './evaluation.js';
 import { repeatToCount, selectExemplars } from './exemplars.js';
 import { encodeTexts, FeatureCache } from './features.js';
 import { encodeTextsInParallel, ParallelEncoding } from './parallel-encoding.js';
-import { calibrateNewBiases } from './calibration.js';
+import { allowedLosses, calibrateNewBiases } from './calibration.js';
 import { alignNewRows, appendRows } from './head-init.js';
 import { headLogits } from './logits.js';
 import { argmaxRows, classificationMetrics } from './metrics.js';
@@ -210,7 +210,7 @@ async function expand(
       const predicted = argmaxRows(headLogits(features, finish(model.exportHead(), features)), validation.labels.length, spec.labelCount);
       const right = (row: number) => predicted[row] === validation.labels[row];
       const lost = baseRightOld - oldValidationRows.filter(right).length;
-      if (lost > Math.floor(settings.biasCalibration! * oldValidationRows.length)) return -1 - lost / oldValidationRows.length;
+      if (lost > allowedLosses(settings.biasCalibration!, oldValidationRows.length)) return -1 - lost / oldValidationRows.length;
       return newValidationRows.filter(right).length / newValidationRows.length;
     };
 

@@ -10,7 +10,7 @@ import { headLogits } from '../src/training/logits.js';
 import type { EmbeddingBagEncoder, LinearHead } from '../src/training/model.js';
 import { Random } from '../src/training/random.js';
 import { outcomeMetrics } from '../src/training/outcomes.js';
-import { resolveExpansionSettings } from '../src/training/settings.js';
+import { MIN_SELECTION_EXAMPLES, resolveExpansionSettings } from '../src/training/settings.js';
 import { s1Scenario, S1Scenario } from './support/s1-scenario.js';
 import { filterSplit } from './support/synthetic-intents.js';
 
@@ -224,16 +224,20 @@ describe('strategies that keep old labels and learn new ones', () => {
     });
   }
 
-  test('BEST_NEW_WITHIN_BUDGET without validation examples of the new label keeps the last epoch, and says so', async () => {
-    const { base, labels, data } = scenario;
-    const oldOnly = { ...data, validation: filterSplit(data.validation, (label) => label < base.labels.length) };
-    const lines: string[] = [];
-    let kept = -1;
-    const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 2, minimumSteps: 0 });
-    await expandHead({ labels, settings, seed: 1 }, base, oldOnly, { log: (line) => lines.push(line), onKeptEpoch: (epoch) => (kept = epoch) });
-    assert.equal(kept, 2);
-    assert.ok(lines.some((line) => line.includes('no validation examples of the new labels')), lines.join('\n'));
-  });
+  for (const newExamples of [0, MIN_SELECTION_EXAMPLES - 1]) {
+    test(`BEST_NEW_WITHIN_BUDGET with ${newExamples} validation examples of the new label keeps the last epoch, and says so`, async () => {
+      const { base, labels, data } = scenario;
+      // The first selection case keeps epoch 1 of 6 when it scores all six of the new label's validation examples.
+      const { overrides, seed } = SELECTION_CASES[0];
+      const few = { ...data, validation: filterSplit(data.validation, (label, nth) => label < base.labels.length || nth < newExamples) };
+      const lines: string[] = [];
+      let kept = -1;
+      const settings = resolveExpansionSettings('CALIBRATED_REHEARSAL', { epochs: 6, minimumSteps: 0, ...overrides });
+      await expandHead({ labels, settings, seed }, base, few, { log: (line) => lines.push(line), onKeptEpoch: (epoch) => (kept = epoch) });
+      assert.equal(kept, 6);
+      assert.ok(lines.some((line) => line.includes(`${newExamples} validation examples of the new labels, fewer than the ${MIN_SELECTION_EXAMPLES}`)), lines.join('\n'));
+    });
+  }
 
   test('BEST_NEW_WITHIN_BUDGET needs bias calibration and no early stopping; unknown selections are refused', () => {
     const refuses = (overrides: Parameters<typeof resolveExpansionSettings>[1], message: RegExp) =>

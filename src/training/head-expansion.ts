@@ -13,7 +13,7 @@ import { argmaxRows, classificationMetrics } from './metrics.js';
 import { Classifier, Encoder, LinearHead, labelCount } from './model.js';
 import { RunOutcomes, splitOutcomes } from './outcomes.js';
 import { Random } from './random.js';
-import { ExpansionSettings, trainsEncoder, trainsOldRows } from './settings.js';
+import { ExpansionSettings, MIN_SELECTION_EXAMPLES, trainsEncoder, trainsOldRows } from './settings.js';
 import { gatherRows, TrainableModel } from './trainable-model.js';
 import { stepsPerEpoch, TrainingHooks, trainLoop } from './train-loop.js';
 
@@ -202,8 +202,10 @@ async function expand(
     // encoder's drift alone costs more than the budget, calibration can only cap what the new rows
     // take, so such an epoch ranks below every epoch within the budget (epoch 0, the untouched
     // encoder, always is), by what it loses.
-    const selectsEpoch = settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && newValidationRows.length > 0;
-    if (settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && !selectsEpoch) options.log?.('no validation examples of the new labels: keeping the last epoch');
+    const selectsEpoch = settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && newValidationRows.length >= MIN_SELECTION_EXAMPLES;
+    if (settings.epochSelection === 'BEST_NEW_WITHIN_BUDGET' && !selectsEpoch) {
+      options.log?.(`${newValidationRows.length} validation examples of the new labels, fewer than the ${MIN_SELECTION_EXAMPLES} epoch selection needs: keeping the last epoch`);
+    }
     const baseRightOld = oldValidation.baseCorrect.filter(Boolean).length;
     const newAccuracyWithinBudget = () => {
       const features = validationFeatures();

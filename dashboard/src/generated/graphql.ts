@@ -14,7 +14,7 @@ export type DistillationInput = {
 
 /** Which epoch's weights a head expansion keeps. */
 export const EpochSelection = {
-  /** After every epoch the model is finished as the run would finish it there (weight aligning, bias calibration) and scored on the validation split's new-label examples; of the epochs whose validation old-label accuracy is then within biasCalibration of the base model's, the one that scores highest is kept, the later one on ties. An epoch outside it (the encoder's drift alone costs more) ranks below all of them, by what it loses; epoch 0, the encoder untouched, is always within it. Needs biasCalibration. */
+  /** After every epoch the model is finished as the run would finish it there (weight aligning, bias calibration) and scored on the validation split's new-label examples; of the epochs whose validation old-label accuracy is then within biasCalibration of the base model's, the one that scores highest is kept, the later one on ties. An epoch outside it (the encoder's drift alone costs more) ranks below all of them, by what it loses; epoch 0, the encoder untouched, is always within it. With fewer than 5 validation examples of the new labels, the last epoch. Needs biasCalibration. */
   BestNewWithinBudget: 'BEST_NEW_WITHIN_BUDGET',
   /** The last epoch trained (with earlyStoppingPatience: the one with the best validation accuracy). */
   Last: 'LAST'

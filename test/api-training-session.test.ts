@@ -237,11 +237,12 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
 
   test('an early-stopped run says which epoch it kept, and its stored checkpoint predicts as that epoch measured', async () => {
     const runId = await runToEnd({ preset: 'ORIGINAL_RECIPE', epochs: 40, earlyStoppingPatience: 2 });
-    const { run } = await server.ok(`query($id: ID!) { run(id: $id) { status keptEpoch epochs { epoch overallAccuracy } outputCheckpoint { id } } }`, { id: runId });
+    const { run } = await server.ok(`query($id: ID!) { run(id: $id) { status keptEpoch trainingNotes epochs { epoch overallAccuracy } outputCheckpoint { id } } }`, { id: runId });
     assert.equal(run.status, 'SUCCEEDED');
     const last = run.epochs.length - 1;
     assert.ok(last < 40, 'it never stopped early');
     assert.equal(run.keptEpoch, last - 2, 'the kept epoch is the last improvement, two epochs of patience before the end');
+    assert.deepEqual(run.trainingNotes, [`early stopping after epoch ${last}: validation accuracy last improved at epoch ${last - 2}`]);
 
     const accuracy = await testAccuracyThroughPredict(run.outputCheckpoint.id);
     assert.ok(Math.abs(accuracy - run.epochs[run.keptEpoch].overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}; epochs: ${JSON.stringify(run.epochs)}`);
@@ -250,13 +251,14 @@ describe('a whole session: dataset, base model, expansion, live progress, leader
   test('a CALIBRATED_REHEARSAL run trains every epoch, keeps one, and its stored checkpoint predicts as its final metrics say', async () => {
     const runId = await runToEnd({ preset: 'CALIBRATED_REHEARSAL', epochs: 4, minimumSteps: 0 });
     const { run } = await server.ok(
-      `query($id: ID!) { run(id: $id) { status keptEpoch epochs { epoch } settings { ... on StrategySettings { epochSelection } } finalMetrics { overallAccuracy } outputCheckpoint { id } } }`,
+      `query($id: ID!) { run(id: $id) { status keptEpoch trainingNotes epochs { epoch } settings { ... on StrategySettings { epochSelection } } finalMetrics { overallAccuracy } outputCheckpoint { id } } }`,
       { id: runId },
     );
     assert.equal(run.status, 'SUCCEEDED');
     assert.equal(run.settings.epochSelection, 'BEST_NEW_WITHIN_BUDGET');
     assert.deepEqual(run.epochs.map((epoch: { epoch: number }) => epoch.epoch), [0, 1, 2, 3, 4], 'selection does not stop early');
     assert.ok(Number.isInteger(run.keptEpoch) && run.keptEpoch >= 0 && run.keptEpoch <= 4, `kept epoch ${run.keptEpoch}`);
+    assert.deepEqual(run.trainingNotes, [], 'the validation split has enough examples of the new label to select by');
 
     const accuracy = await testAccuracyThroughPredict(run.outputCheckpoint.id);
     assert.ok(Math.abs(accuracy - run.finalMetrics.overallAccuracy) < 1e-9, `the checkpoint scores ${accuracy}, finalMetrics ${run.finalMetrics.overallAccuracy}`);

@@ -61,7 +61,7 @@ describe('writes of a run attempt', () => {
     assert.deepEqual(rows, [{ epoch: 0 }]);
   });
 
-  test('the outcome of an attempt presumed dead is refused, metrics and per-example outcomes with it; the current attempt\'s is stored', async () => {
+  test('the outcome of an attempt presumed dead is refused, metrics, per-example outcomes and training notes with it; the current attempt\'s is stored', async () => {
     const { lifecycle } = server.headroom;
     const stale = await claimedRun();
     assert.equal(await lifecycle.requeue(stale, 'the worker stopped responding', true), true);
@@ -70,7 +70,7 @@ describe('writes of a run attempt', () => {
 
     // What two attempts of one run finished with: the same test examples, different predictions.
     const labels = Int32Array.from([0, 1, 1, 0]);
-    const result = (predicted: number[]): ThreadResult => ({
+    const result = (predicted: number[], note: string): ThreadResult & { notes: string[] } => ({
       epochs: [epoch(0)],
       final: { ...epoch(0), trainSeconds: 0 },
       perLabelAccuracy: [1, 0],
@@ -81,16 +81,18 @@ describe('writes of a run attempt', () => {
       },
       encoder: { kind: 'embedding-bag', dim: 2, layerNorm: false, tokenizer: { buckets: 4, wordNgrams: 1, charNgramMin: 0, charNgramMax: 0, hashSeed: 0 } },
       checkpoint: { files: [], sizeBytes: 0 },
+      notes: [note],
     });
     const checkpoint = () => ({ id: randomUUID(), artifactPath: 'none' });
-    assert.equal(await lifecycle.succeed(stale, result([1, 1, 1, 1]), checkpoint(), ['a', 'b']), false);
-    const [untouched] = await server.sql('SELECT status, outcomes, final_metrics FROM run WHERE id = $1', [stale.run.id]);
-    assert.deepEqual(untouched, { status: 'RUNNING', outcomes: null, final_metrics: null });
+    assert.equal(await lifecycle.succeed(stale, result([1, 1, 1, 1], 'the stale attempt'), checkpoint(), ['a', 'b']), false);
+    const [untouched] = await server.sql('SELECT status, outcomes, final_metrics, training_notes FROM run WHERE id = $1', [stale.run.id]);
+    assert.deepEqual(untouched, { status: 'RUNNING', outcomes: null, final_metrics: null, training_notes: [] });
 
-    const currentResult = result([0, 1, 0, 0]);
+    const currentResult = result([0, 1, 0, 0], 'the current attempt');
     assert.equal(await lifecycle.succeed(current, currentResult, checkpoint(), ['a', 'b']), true);
-    const [stored] = await server.sql('SELECT status, outcomes FROM run WHERE id = $1', [current.run.id]);
+    const [stored] = await server.sql('SELECT status, outcomes, training_notes FROM run WHERE id = $1', [current.run.id]);
     assert.equal(stored.status, 'SUCCEEDED');
+    assert.deepEqual(stored.training_notes, ['the current attempt']);
     assert.deepEqual(stored.outcomes, encodeOutcomes(currentResult.outcomes!));
     assert.deepEqual(outcomeMetrics(decodeOutcomes(stored.outcomes).test), { oldAccuracy: 1, newAccuracy: 0.5, overallAccuracy: 0.75, forgetting: 0, intrusion: 0 });
   });

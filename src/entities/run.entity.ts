@@ -107,6 +107,10 @@ export class Run {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** What the succeeding attempt's training reported about its own choices, in order (early stopping, epoch selection). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  trainingNotes: string[];
+
   /** How many times a worker has started it (retries after a crash included). */
   @Column({ type: 'integer', default: 0 })
   attempts: number;

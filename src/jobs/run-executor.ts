@@ -57,15 +57,19 @@ export class RunExecutor {
     try {
       await lifecycle.recordBackend(claim, await thread.backend());
       const { job: trainingJob, labels } = await this.trainingJob(run, artifacts.absolute(artifactPath));
+      const notes: string[] = [];
       const result = await thread.run(trainingJob, {
         // A refused epoch means a later attempt owns the run: stop, as a lost heartbeat would.
         onEpoch: async (metrics) => {
           if (!(await lifecycle.recordEpoch(claim, metrics))) controller.abort('cancel');
         },
         signal: controller.signal,
-        log: (line) => log(`run ${run.id}: ${line}`),
+        log: (line) => {
+          notes.push(line);
+          log(`run ${run.id}: ${line}`);
+        },
       });
-      if (await lifecycle.succeed(claim, result, { id: checkpointId, artifactPath }, labels)) {
+      if (await lifecycle.succeed(claim, { ...result, notes }, { id: checkpointId, artifactPath }, labels)) {
         log(`run ${run.id}: succeeded`);
       } else {
         // Another attempt owns the run now (this one was presumed dead): its outcome stands.

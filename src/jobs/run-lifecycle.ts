@@ -67,7 +67,7 @@ export class RunLifecycle {
    * False when the attempt lost the run in the meantime (the caller then deletes the checkpoint
    * folder it wrote).
    */
-  succeed(claim: Claim, result: ThreadResult, checkpoint: { id: string; artifactPath: string }, labels: string[]): Promise<boolean> {
+  succeed(claim: Claim, result: ThreadResult & { notes: string[] }, checkpoint: { id: string; artifactPath: string }, labels: string[]): Promise<boolean> {
     return this.fenced(claim, async (manager, run) => {
       await manager.insert(Checkpoint, {
         id: checkpoint.id,
@@ -81,6 +81,7 @@ export class RunLifecycle {
       await deleteEpochsAfter(manager, run.id, result.epochs.length - 1);
       run.finalMetrics = { ...result.final };
       run.keptEpoch = result.keptEpoch;
+      run.trainingNotes = result.notes;
       run.perLabelAccuracy = Object.fromEntries(
         labels.flatMap((label, i) => (result.perLabelAccuracy[i] === null ? [] : [[label, result.perLabelAccuracy[i]!]])),
       );

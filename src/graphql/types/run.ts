@@ -30,6 +30,12 @@ export class RunObject {
   })
   keptEpoch: number | null;
 
+  @Field(() => [String], {
+    description:
+      'What the training reported about its own choices, in order: where early stopping stopped and why, or that early stopping or epoch selection was off for want of validation examples (and the last epoch kept). Empty until the run succeeds, and for a run that made no such choice.',
+  })
+  trainingNotes: string[];
+
   @Field(() => Int, { description: 'How many times a worker started it; more than 1 after a crash was retried.' })
   attempts: number;
 

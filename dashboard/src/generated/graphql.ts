@@ -87,7 +87,7 @@ export const LearningRateSchedule = {
 export type LearningRateSchedule = typeof LearningRateSchedule[keyof typeof LearningRateSchedule];
 /** Named head-expansion strategies, shared with the benchmarks. Any axis can be overridden in StrategyInput. */
 export const Preset = {
-  /** Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs; the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's, and of the epochs so calibrated the run keeps the one with the best validation new-label accuracy. */
+  /** Imprinted new rows, old rows frozen; the encoder trains (rate and length scaled to the training set's size) on the new examples and 10 stored examples per old label, with distillation to the base model's old outputs (temperature 4); the new rows' biases are lowered until old-label accuracy on the validation split is within 1 point of the base model's, and of the epochs so calibrated the run keeps the one with the best validation new-label accuracy. */
   CalibratedRehearsal: 'CALIBRATED_REHEARSAL',
   /** The same random rows, trained with old rows and bias frozen: does freezing alone fix it? */
   FrozenOldRows: 'FROZEN_OLD_ROWS',

@@ -106,8 +106,9 @@ export async function trainLoop(
   };
 
   const initialValidation = await report(0, model.meanLoss(examples, settings.batchSize), 0);
-  const earlyStopping = epochScore === null && settings.earlyStoppingPatience !== null && initialValidation !== null;
-  if (epochScore === null && settings.earlyStoppingPatience !== null && !earlyStopping) hooks.log?.('no validation examples: early stopping is off');
+  const wantsEarlyStopping = epochScore === null && settings.earlyStoppingPatience !== null;
+  const earlyStopping = wantsEarlyStopping && initialValidation !== null;
+  if (wantsEarlyStopping && !earlyStopping) hooks.log?.('no validation examples: early stopping is off');
   if (earlyStopping) best = { score: initialValidation, epoch: 0, snapshot: model.snapshot() };
   if (epochScore) best = { score: epochScore.score(), epoch: 0, snapshot: model.snapshot() };
 
